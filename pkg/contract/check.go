@@ -1,0 +1,165 @@
+package contract
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Reader runs fn in a read-only transaction (database.DB implements it).
+type Reader interface {
+	Read(ctx context.Context, fn func(tx pgx.Tx) error) error
+}
+
+// Report is what a database has of the contract.
+type Report struct {
+	Schema  string
+	Version string
+	// Missing lists, per relation, the missing columns; a nil slice with the key present means the
+	// whole relation is missing.
+	Missing map[string][]string
+	// MissingIndexes names the indexes of indexes.sql absent on contract tables (views have none).
+	MissingIndexes []string
+}
+
+// Has reports whether every relation of capability c is complete.
+func (r Report) Has(c Capability) bool {
+	for _, rel := range Relations {
+		if rel.Capability != c {
+			continue
+		}
+		if _, bad := r.Missing[rel.Name]; bad {
+			return false
+		}
+	}
+	return true
+}
+
+// Summary is the health-check message: version, capabilities and, for each gap, how to fix it.
+func (r Report) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Connected to PostgreSQL %s. ", r.Version)
+	if r.Has(Core) {
+		fmt.Fprintf(&b, "Contract schema %q has the required relations.", r.Schema)
+	} else {
+		fmt.Fprintf(&b, "Contract schema %q is incomplete: %s. Create them with the contract DDL (docs/contract.md) or map your tables with CREATE VIEW %s.<relation>.", r.Schema, r.gaps(Core), r.Schema)
+	}
+	for _, c := range []Capability{Social, Email} {
+		if r.Has(c) {
+			fmt.Fprintf(&b, " %s: yes.", c)
+		} else {
+			fmt.Fprintf(&b, " %s: no (%s).", c, r.gaps(c))
+		}
+	}
+	if len(r.MissingIndexes) > 0 {
+		fmt.Fprintf(&b, " Missing indexes (queries will be slow on a big shop; see indexes.sql): %s.", strings.Join(r.MissingIndexes, ", "))
+	}
+	return b.String()
+}
+
+func (r Report) gaps(c Capability) string {
+	var parts []string
+	for _, rel := range Relations {
+		cols, bad := r.Missing[rel.Name]
+		if rel.Capability != c || !bad {
+			continue
+		}
+		if cols == nil {
+			parts = append(parts, fmt.Sprintf("relation %s is missing", rel.Name))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s lacks column(s) %s", rel.Name, strings.Join(cols, ", ")))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// expectedIndexes are the indexes of indexes.sql, by table.
+var expectedIndexes = map[string][]string{
+	"orders":        {"orders_valid_placed_at", "orders_valid_customer_placed_at"},
+	"order_items":   {"order_items_order_id"},
+	"customers":     {"customers_created_at"},
+	"content":       {"content_account_id"},
+	"follows":       {"follows_account_followed_at", "follows_customer_id"},
+	"content_views": {"content_views_viewed_at"},
+	"email_events":  {"email_events_customer_occurred_at"},
+}
+
+// Check reads the catalog of schema and compares it with the contract.
+func Check(ctx context.Context, db Reader, schema string) (Report, error) {
+	r := Report{Schema: schema, Missing: map[string][]string{}}
+	have := map[string]map[string]bool{}
+	kinds := map[string]string{}
+	indexes := map[string]bool{}
+	err := db.Read(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, "SELECT current_setting('server_version')").Scan(&r.Version); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `
+SELECT c.relname, c.relkind::text, a.attname
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'm', 'p', 'f')`, schema)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var rel, kind, col string
+			if err := rows.Scan(&rel, &kind, &col); err != nil {
+				return err
+			}
+			if have[rel] == nil {
+				have[rel] = map[string]bool{}
+			}
+			have[rel][col] = true
+			kinds[rel] = kind
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, "SELECT indexname FROM pg_indexes WHERE schemaname = $1", schema)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				return err
+			}
+			indexes[name] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return r, fmt.Errorf("contract check: %w", err)
+	}
+	for _, rel := range Relations {
+		cols, ok := have[rel.Name]
+		if !ok {
+			r.Missing[rel.Name] = nil
+			continue
+		}
+		var missing []string
+		for _, c := range rel.Columns {
+			if !cols[c] {
+				missing = append(missing, c)
+			}
+		}
+		if missing != nil {
+			r.Missing[rel.Name] = missing
+		}
+		// Only real tables can carry our indexes; a view's base tables are the shop's business.
+		if kinds[rel.Name] == "r" || kinds[rel.Name] == "p" {
+			for _, idx := range expectedIndexes[rel.Name] {
+				if !indexes[idx] {
+					r.MissingIndexes = append(r.MissingIndexes, idx)
+				}
+			}
+		}
+	}
+	sort.Strings(r.MissingIndexes)
+	return r, nil
+}

@@ -1,0 +1,76 @@
+// Package contract holds the commerce contract: the relations and columns the analytics read, the
+// DDL that creates them, and the indexes the queries rely on.
+package contract
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// DefaultSchema is the schema the DDL creates and the datasource reads unless told otherwise.
+const DefaultSchema = "commerce"
+
+// TablesSQL creates the schema and every contract table (no indexes beyond primary keys).
+//
+//go:embed sql/tables.sql
+var TablesSQL string
+
+// IndexesSQL creates the indexes the queries rely on; run it after a bulk load.
+//
+//go:embed sql/indexes.sql
+var IndexesSQL string
+
+// Capability names a group of relations that a database may or may not have.
+type Capability string
+
+// The capabilities: core relations are required, the others enable query types.
+const (
+	Core   Capability = "core"
+	Social Capability = "social"
+	Email  Capability = "email"
+)
+
+// Relation is one contract relation (table or view) and the columns the analytics read.
+type Relation struct {
+	Name       string
+	Capability Capability
+	Columns    []string
+}
+
+// Relations lists the whole contract in the order the docs present it.
+var Relations = []Relation{
+	{"customers", Core, []string{"customer_id", "created_at", "birth_year", "gender", "country", "region", "city", "device_price", "email_opt_in"}},
+	{"orders", Core, []string{"order_id", "customer_id", "placed_at", "is_valid", "total", "channel", "content_id", "store_id", "source_medium", "source_name", "source_campaign", "source_domain", "device_type", "coupon_code"}},
+	{"order_items", Core, []string{"order_id", "product_id", "quantity", "unit_price"}},
+	{"products", Core, []string{"product_id", "name", "category", "attributes"}},
+	{"accounts", Social, []string{"account_id", "name", "kind"}},
+	{"content", Social, []string{"content_id", "account_id", "kind", "title", "category", "published_at"}},
+	{"follows", Social, []string{"account_id", "customer_id", "followed_at", "unfollowed_at", "source", "content_id"}},
+	{"content_views", Social, []string{"customer_id", "content_id", "viewed_at"}},
+	{"email_events", Email, []string{"customer_id", "kind", "occurred_at"}},
+}
+
+// Create runs the contract DDL (tables, then indexes when withIndexes) on conn. The DDL creates
+// the schema "commerce"; the caller may rename it afterwards.
+func Create(ctx context.Context, conn *pgx.Conn, withIndexes bool) error {
+	if _, err := conn.Exec(ctx, TablesSQL); err != nil {
+		return fmt.Errorf("contract: create tables: %w", err)
+	}
+	if withIndexes {
+		if err := CreateIndexes(ctx, conn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateIndexes runs the index DDL on conn (idempotent).
+func CreateIndexes(ctx context.Context, conn *pgx.Conn) error {
+	if _, err := conn.Exec(ctx, IndexesSQL); err != nil {
+		return fmt.Errorf("contract: create indexes: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,19 @@
+-- Indexes the Customer Analytics queries rely on. Create them after a bulk load (faster), or with
+-- CREATE INDEX CONCURRENTLY on a live shop. The health check names any that are missing.
+
+SET search_path TO commerce;
+
+-- Period scans of valid orders (buyers, events, trends): index-only over the period's rows.
+CREATE INDEX IF NOT EXISTS orders_valid_placed_at ON orders (placed_at) INCLUDE (customer_id, total) WHERE is_valid;
+-- Per-customer history (first order, previous order, look-back): one index range per customer.
+CREATE INDEX IF NOT EXISTS orders_valid_customer_placed_at ON orders (customer_id, placed_at) INCLUDE (total) WHERE is_valid;
+CREATE INDEX IF NOT EXISTS order_items_order_id ON order_items (order_id);
+CREATE INDEX IF NOT EXISTS customers_created_at ON customers (created_at);
+
+CREATE INDEX IF NOT EXISTS content_account_id ON content (account_id);
+CREATE INDEX IF NOT EXISTS follows_account_followed_at ON follows (account_id, followed_at);
+CREATE INDEX IF NOT EXISTS follows_customer_id ON follows (customer_id);
+CREATE INDEX IF NOT EXISTS content_views_viewed_at ON content_views (viewed_at) INCLUDE (customer_id, content_id);
+CREATE INDEX IF NOT EXISTS email_events_customer_occurred_at ON email_events (customer_id, occurred_at);
+
+ANALYZE;

@@ -1,0 +1,62 @@
+// Package plugin is the thin Grafana glue: instance management, request routing, health and
+// resources. It parses settings and queries and hands them to the analytics engine.
+package plugin
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
+	"github.com/storelens/customer-analytics-datasource/pkg/settings"
+)
+
+// PluginID is the id in plugin.json.
+const PluginID = "storelens-customeranalytics-datasource"
+
+// Compile-time checks that the instance serves what Grafana calls.
+var (
+	_ backend.QueryDataHandler      = (*Datasource)(nil)
+	_ backend.CheckHealthHandler    = (*Datasource)(nil)
+	_ instancemgmt.InstanceDisposer = (*Datasource)(nil)
+)
+
+// Datasource is one configured datasource instance: its settings, its pool and its engine.
+// Invalid settings do not fail the instance: every call answers the settings error instead, so
+// the admin sees it in the health check and the panels.
+type Datasource struct {
+	settings    settings.Settings
+	settingsErr error
+	db          *database.DB
+	engine      *analytics.Engine
+	mux         *datasource.QueryTypeMux
+}
+
+// NewDatasource is the instance factory given to datasource.Manage.
+func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
+	d := &Datasource{}
+	d.mux = d.routes()
+	d.settings, d.settingsErr = settings.Parse(s.JSONData, s.DecryptedSecureJSONData)
+	if d.settingsErr != nil {
+		return d, nil
+	}
+	db, err := database.Open(ctx, d.settings.DB)
+	if err != nil {
+		d.settingsErr = fmt.Errorf("settings: %w", err)
+		return d, nil
+	}
+	d.db = db
+	d.engine = analytics.New(db, d.settings.Shop)
+	return d, nil
+}
+
+// Dispose closes the pool when Grafana replaces or removes the instance.
+func (d *Datasource) Dispose() {
+	if d.db != nil {
+		d.db.Close()
+	}
+}

@@ -1,0 +1,121 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+)
+
+// queryHandler answers one query of its type.
+type queryHandler func(ctx context.Context, q backend.DataQuery) (data.Frames, error)
+
+// handlers maps each query type to its handler; the mux routes on the query's queryType.
+func (d *Datasource) handlers() map[string]queryHandler {
+	return map[string]queryHandler{
+		"buyers": d.buyers,
+	}
+}
+
+func (d *Datasource) routes() *datasource.QueryTypeMux {
+	mux := datasource.NewQueryTypeMux()
+	hs := d.handlers()
+	names := make([]string, 0, len(hs))
+	for name, h := range hs {
+		names = append(names, name)
+		mux.HandleFunc(name, d.each(h))
+	}
+	sort.Strings(names)
+	known := strings.Join(names, ", ")
+	// The fallback answers queries whose type is empty or unknown, each with its own error.
+	mux.HandleFunc("", func(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+		resp := backend.NewQueryDataResponse()
+		for _, q := range req.Queries {
+			msg := fmt.Sprintf("unknown query type %q: choose one of %s in the query editor", q.QueryType, known)
+			if q.QueryType == "" {
+				msg = "the query has no query type: choose one of " + known + " in the query editor"
+			}
+			resp.Responses[q.RefID] = backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, msg)
+		}
+		return resp, nil
+	})
+	return mux
+}
+
+// QueryData answers every query of the request; one failing query fails alone.
+func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	return d.mux.QueryData(ctx, req)
+}
+
+// each runs h for every query of a request and turns its errors into that query's response.
+func (d *Datasource) each(h queryHandler) backend.QueryDataHandlerFunc {
+	return func(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+		resp := backend.NewQueryDataResponse()
+		for _, q := range req.Queries {
+			resp.Responses[q.RefID] = d.answer(ctx, h, q)
+		}
+		return resp, nil
+	}
+}
+
+func (d *Datasource) answer(ctx context.Context, h queryHandler, q backend.DataQuery) (res backend.DataResponse) {
+	defer func() {
+		// A bug in one query must not take down the plugin or the other queries.
+		if r := recover(); r != nil {
+			res = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, fmt.Sprintf("internal error in query %s: %v", q.RefID, r))
+		}
+	}()
+	if d.settingsErr != nil {
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.settingsErr.Error()+" (fix it in the data source settings)")
+	}
+	frames, err := h(ctx, q)
+	if err != nil {
+		return errorResponse(err)
+	}
+	for _, f := range frames {
+		f.RefID = q.RefID
+	}
+	return backend.DataResponse{Frames: frames}
+}
+
+// errorResponse marks the user's mistakes and the database's failures as downstream errors and
+// anything else as the plugin's.
+func errorResponse(err error) backend.DataResponse {
+	switch {
+	case analytics.IsQueryError(err):
+		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, err.Error())
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return backend.ErrDataResponseWithSource(backend.StatusTimeout, backend.ErrorSourceDownstream, err.Error())
+	case isDatabaseError(err):
+		return backend.ErrDataResponseWithSource(backend.StatusBadGateway, backend.ErrorSourceDownstream, err.Error())
+	}
+	return backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, err.Error())
+}
+
+// decode parses the query JSON into the typed model v, with an error that says what is wrong.
+func decode(q backend.DataQuery, v any) error {
+	if err := json.Unmarshal(q.JSON, v); err != nil {
+		return analytics.Invalidf("the query JSON is malformed (%v): re-create the query in the query editor", err)
+	}
+	return nil
+}
+
+func period(q backend.DataQuery) analytics.Period {
+	return analytics.Period{From: q.TimeRange.From, To: q.TimeRange.To}
+}
+
+func (d *Datasource) buyers(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+	var bq analytics.BuyersQuery
+	if err := decode(q, &bq); err != nil {
+		return nil, err
+	}
+	return d.engine.Buyers(ctx, bq, period(q))
+}

@@ -1,0 +1,189 @@
+// Package settings parses and validates a datasource instance's settings in one place, turning
+// Grafana's jsonData and secureJsonData into the database configuration and the shop's definitions.
+package settings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+	"github.com/storelens/customer-analytics-datasource/pkg/contract"
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
+)
+
+// JSONData mirrors the config editor's jsonData (src/types.ts). Pointers tell "unset" (take the
+// default) from an explicit value.
+type JSONData struct {
+	Host                    string    `json:"host"`
+	Port                    *int      `json:"port"`
+	Database                string    `json:"database"`
+	User                    string    `json:"user"`
+	SSLMode                 string    `json:"sslMode"`
+	MaxOpenConns            *int      `json:"maxOpenConns"`
+	StatementTimeoutSeconds *float64  `json:"statementTimeoutSeconds"`
+	ConnectTimeoutSeconds   *float64  `json:"connectTimeoutSeconds"`
+	Schema                  string    `json:"schema"`
+	TimeZone                string    `json:"timeZone"`
+	Currency                string    `json:"currency"`
+	NewBuyerLookbackDays    *int      `json:"newBuyerLookbackDays"`
+	LifecycleThresholds     string    `json:"lifecycleThresholds"`
+	AtRiskDays              *int      `json:"atRiskDays"`
+	LapsedDays              *int      `json:"lapsedDays"`
+	ValueBandLow            *float64  `json:"valueBandLow"`
+	ValueBandHigh           *float64  `json:"valueBandHigh"`
+	ValueBandVeryHigh       *float64  `json:"valueBandVeryHigh"`
+	DevicePriceEdges        []float64 `json:"devicePriceEdges"`
+	RFMScale                *int      `json:"rfmScale"`
+}
+
+// Secure setting keys (secureJsonData).
+const (
+	KeyPassword      = "password"
+	KeyTLSCACert     = "tlsCACert"
+	KeyTLSClientCert = "tlsClientCert"
+	KeyTLSClientKey  = "tlsClientKey"
+)
+
+// Settings is a validated datasource configuration.
+type Settings struct {
+	DB   database.Config
+	Shop analytics.Shop
+	// AutoLifecycle asks for thresholds derived from the shop's own inter-order gaps.
+	AutoLifecycle bool
+}
+
+// Defaults for settings left empty.
+const (
+	defaultPort             = 5432
+	defaultMaxOpenConns     = 10
+	defaultStatementTimeout = 30 * time.Second
+	defaultConnectTimeout   = 10 * time.Second
+)
+
+// Parse validates jsonData and the decrypted secure settings. The error lists every problem found,
+// each naming the setting and what to enter.
+func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
+	var j JSONData
+	if len(jsonData) > 0 {
+		if err := json.Unmarshal(jsonData, &j); err != nil {
+			return Settings{}, fmt.Errorf("settings: the data source's JSON settings are malformed: %w", err)
+		}
+	}
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	s := Settings{Shop: analytics.DefaultShop()}
+	db := &s.DB
+	db.Host = strings.TrimSpace(j.Host)
+	if db.Host == "" {
+		bad("host is empty: enter the PostgreSQL server's host name or address")
+	} else if strings.ContainsAny(db.Host, " /?#@") && !strings.HasPrefix(db.Host, "/") {
+		bad("host %q is not a host name: enter only the name or address; the port has its own field", db.Host)
+	}
+	port := intOr(j.Port, defaultPort)
+	if port < 1 || port > 65535 {
+		bad("port %d is out of range: use 1 to 65535 (PostgreSQL's default is 5432)", port)
+	} else {
+		db.Port = uint16(port)
+	}
+	db.Database = strings.TrimSpace(j.Database)
+	if db.Database == "" {
+		bad("database is empty: enter the name of the shop's database")
+	}
+	db.User = strings.TrimSpace(j.User)
+	if db.User == "" {
+		bad("user is empty: enter a PostgreSQL user that may read the contract schema")
+	}
+	db.Password = secure[KeyPassword]
+	db.SSLMode = j.SSLMode
+	if db.SSLMode == "" {
+		db.SSLMode = database.SSLRequire
+	}
+	db.CACert, db.ClientCert, db.ClientKey = secure[KeyTLSCACert], secure[KeyTLSClientCert], secure[KeyTLSClientKey]
+	if _, err := database.TLSConfig(*db); err != nil {
+		bad("%s", strings.TrimPrefix(err.Error(), "database: "))
+	}
+	conns := intOr(j.MaxOpenConns, defaultMaxOpenConns)
+	if conns < 1 || conns > 1000 {
+		bad("pool size %d is out of range: use 1 to 1000 connections", conns)
+	}
+	db.MaxConns = int32(conns)
+	db.StatementTimeout = secondsOr(j.StatementTimeoutSeconds, defaultStatementTimeout, "statement timeout", 1, 3600, bad)
+	db.ConnectTimeout = secondsOr(j.ConnectTimeoutSeconds, defaultConnectTimeout, "connect timeout", 0.1, 600, bad)
+	db.Schema = strings.TrimSpace(j.Schema)
+	if db.Schema == "" {
+		db.Schema = contract.DefaultSchema
+	}
+	if len(db.Schema) > 63 || strings.ContainsRune(db.Schema, 0) {
+		bad("schema %q is not a PostgreSQL schema name (at most 63 bytes)", db.Schema)
+	}
+
+	shop := &s.Shop
+	if tz := strings.TrimSpace(j.TimeZone); tz != "" {
+		loc, err := time.LoadLocation(tz)
+		if err != nil || tz == "Local" {
+			bad("time zone %q is unknown: use an IANA name such as Europe/Berlin or America/New_York", tz)
+		} else {
+			shop.Location = loc
+		}
+	}
+	if c := strings.TrimSpace(j.Currency); c != "" {
+		shop.Currency = strings.ToUpper(c)
+	}
+	shop.NewBuyerLookbackDays = intOr(j.NewBuyerLookbackDays, shop.NewBuyerLookbackDays)
+	switch j.LifecycleThresholds {
+	case "", "fixed":
+	case "auto":
+		s.AutoLifecycle = true
+	default:
+		bad("lifecycle thresholds %q: use fixed or auto", j.LifecycleThresholds)
+	}
+	shop.AtRiskDays = intOr(j.AtRiskDays, shop.AtRiskDays)
+	shop.LapsedDays = intOr(j.LapsedDays, shop.LapsedDays)
+	shop.ValueBands = [3]float64{
+		floatOr(j.ValueBandLow, shop.ValueBands[0]),
+		floatOr(j.ValueBandHigh, shop.ValueBands[1]),
+		floatOr(j.ValueBandVeryHigh, shop.ValueBands[2]),
+	}
+	if j.DevicePriceEdges != nil {
+		shop.DevicePriceEdges = j.DevicePriceEdges
+	}
+	shop.RFMScale = intOr(j.RFMScale, shop.RFMScale)
+	if err := shop.Validate(); err != nil {
+		bad("%s", err)
+	}
+	if len(problems) > 0 {
+		return Settings{}, errors.New("settings: " + strings.Join(problems, "; "))
+	}
+	return s, nil
+}
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func floatOr(p *float64, def float64) float64 {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func secondsOr(p *float64, def time.Duration, what string, lo, hi float64, bad func(string, ...any)) time.Duration {
+	if p == nil {
+		return def
+	}
+	v := *p
+	if math.IsNaN(v) || v < lo || v > hi {
+		bad("%s %g s is out of range: use %g to %g seconds", what, v, lo, hi)
+		return def
+	}
+	return time.Duration(v * float64(time.Second))
+}
