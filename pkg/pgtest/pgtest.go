@@ -5,6 +5,8 @@ package pgtest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/storelens/customer-analytics-datasource/pkg/contract"
 	"github.com/storelens/customer-analytics-datasource/pkg/pgserver"
 )
 
@@ -156,4 +159,34 @@ func WithDatabase(dsn, db string) string {
 	}
 	u.Path = "/" + db
 	return u.String()
+}
+
+// NewContractDatabase returns the DSN of a fresh database holding the empty commerce contract
+// (tables and indexes), copied from a template built once per contract version.
+func NewContractDatabase(t testing.TB) string {
+	t.Helper()
+	sum := sha256.Sum256([]byte(contract.TablesSQL + contract.IndexesSQL))
+	name := Template(t, "contract_"+hex.EncodeToString(sum[:6]), func(ctx context.Context, dsn string) error {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		return contract.Create(ctx, conn, true)
+	})
+	return NewDatabaseFrom(t, name)
+}
+
+// Exec runs statements on dsn, failing the test on error: for fixtures.
+func Exec(t testing.TB, dsn string, sql string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+		t.Fatalf("pgtest: %v\n%s", err, sql)
+	}
 }

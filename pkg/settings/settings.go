@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,26 +19,26 @@ import (
 // JSONData mirrors the config editor's jsonData (src/types.ts). Pointers tell "unset" (take the
 // default) from an explicit value.
 type JSONData struct {
-	Host                    string    `json:"host"`
-	Port                    *int      `json:"port"`
-	Database                string    `json:"database"`
-	User                    string    `json:"user"`
-	SSLMode                 string    `json:"sslMode"`
-	MaxOpenConns            *int      `json:"maxOpenConns"`
-	StatementTimeoutSeconds *float64  `json:"statementTimeoutSeconds"`
-	ConnectTimeoutSeconds   *float64  `json:"connectTimeoutSeconds"`
-	Schema                  string    `json:"schema"`
-	TimeZone                string    `json:"timeZone"`
-	Currency                string    `json:"currency"`
-	NewBuyerLookbackDays    *int      `json:"newBuyerLookbackDays"`
-	LifecycleThresholds     string    `json:"lifecycleThresholds"`
-	AtRiskDays              *int      `json:"atRiskDays"`
-	LapsedDays              *int      `json:"lapsedDays"`
-	ValueBandLow            *float64  `json:"valueBandLow"`
-	ValueBandHigh           *float64  `json:"valueBandHigh"`
-	ValueBandVeryHigh       *float64  `json:"valueBandVeryHigh"`
-	DevicePriceEdges        []float64 `json:"devicePriceEdges"`
-	RFMScale                *int      `json:"rfmScale"`
+	Host                    string   `json:"host"`
+	Port                    *Number  `json:"port"`
+	Database                string   `json:"database"`
+	User                    string   `json:"user"`
+	SSLMode                 string   `json:"sslMode"`
+	MaxOpenConns            *Number  `json:"maxOpenConns"`
+	StatementTimeoutSeconds *Number  `json:"statementTimeoutSeconds"`
+	ConnectTimeoutSeconds   *Number  `json:"connectTimeoutSeconds"`
+	Schema                  string   `json:"schema"`
+	TimeZone                string   `json:"timeZone"`
+	Currency                string   `json:"currency"`
+	NewBuyerLookbackDays    *Number  `json:"newBuyerLookbackDays"`
+	LifecycleThresholds     string   `json:"lifecycleThresholds"`
+	AtRiskDays              *Number  `json:"atRiskDays"`
+	LapsedDays              *Number  `json:"lapsedDays"`
+	ValueBandLow            *Number  `json:"valueBandLow"`
+	ValueBandHigh           *Number  `json:"valueBandHigh"`
+	ValueBandVeryHigh       *Number  `json:"valueBandVeryHigh"`
+	DevicePriceEdges        []Number `json:"devicePriceEdges"`
+	RFMScale                *Number  `json:"rfmScale"`
 }
 
 // Secure setting keys (secureJsonData).
@@ -150,7 +151,10 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		floatOr(j.ValueBandVeryHigh, shop.ValueBands[2]),
 	}
 	if j.DevicePriceEdges != nil {
-		shop.DevicePriceEdges = j.DevicePriceEdges
+		shop.DevicePriceEdges = make([]float64, len(j.DevicePriceEdges))
+		for i, e := range j.DevicePriceEdges {
+			shop.DevicePriceEdges[i] = float64(e)
+		}
 	}
 	shop.RFMScale = intOr(j.RFMScale, shop.RFMScale)
 	if err := shop.Validate(); err != nil {
@@ -162,25 +166,49 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	return s, nil
 }
 
-func intOr(p *int, def int) int {
-	if p == nil {
-		return def
+// Number is a JSON number that also accepts a numeric string, because Grafana's provisioning
+// turns environment-variable values into strings.
+type Number float64
+
+// UnmarshalJSON accepts 42, 4.2 and "42".
+func (n *Number) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if unq, err := strconv.Unquote(s); err == nil {
+		s = strings.TrimSpace(unq)
 	}
-	return *p
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return fmt.Errorf("%s is not a number", string(b))
+	}
+	*n = Number(f)
+	return nil
 }
 
-func floatOr(p *float64, def float64) float64 {
+// intOr returns p as an int, def when unset, and a sentinel below any valid range when p is not
+// a whole number (the range checks then report it).
+func intOr(p *Number, def int) int {
 	if p == nil {
 		return def
 	}
-	return *p
+	f := float64(*p)
+	if f != math.Trunc(f) || math.Abs(f) > 1e9 {
+		return math.MinInt32
+	}
+	return int(f)
 }
 
-func secondsOr(p *float64, def time.Duration, what string, lo, hi float64, bad func(string, ...any)) time.Duration {
+func floatOr(p *Number, def float64) float64 {
 	if p == nil {
 		return def
 	}
-	v := *p
+	return float64(*p)
+}
+
+func secondsOr(p *Number, def time.Duration, what string, lo, hi float64, bad func(string, ...any)) time.Duration {
+	if p == nil {
+		return def
+	}
+	v := float64(*p)
 	if math.IsNaN(v) || v < lo || v > hi {
 		bad("%s %g s is out of range: use %g to %g seconds", what, v, lo, hi)
 		return def

@@ -1,0 +1,397 @@
+//go:build mage
+
+// Build, demo, test and benchmark targets. Run them with `go run mage.go <target>` (no mage
+// install needed) or with mage itself. The targets that need PostgreSQL start a throwaway server.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	sdkbuild "github.com/grafana/grafana-plugin-sdk-go/build"
+	"github.com/jackc/pgx/v5"
+	"github.com/magefile/mage/mg"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/demo"
+	"github.com/storelens/customer-analytics-datasource/pkg/pgserver"
+	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
+)
+
+const pluginID = "storelens-customeranalytics-datasource"
+
+func init() {
+	// plugin.json lives at the top of the repo, not in src/ where the SDK looks by default.
+	_ = sdkbuild.SetBeforeBuildCallback(func(cfg sdkbuild.Config) (sdkbuild.Config, error) {
+		cfg.PluginJSONPath = "."
+		return cfg, nil
+	})
+}
+
+// Default target: build everything.
+var Default = Build
+
+// Build builds the backend for this platform and the front end into dist/.
+func Build() {
+	mg.SerialDeps(Frontend, Backend)
+}
+
+// Backend builds the plugin binary for this platform into dist/.
+func Backend() error {
+	return sdkbuild.Build{}.Backend()
+}
+
+// BackendAll builds the plugin binaries for every platform Grafana runs on.
+func BackendAll() {
+	sdkbuild.BuildAll()
+}
+
+// Frontend installs the npm packages when needed and builds the front end into dist/.
+func Frontend() error {
+	if err := npmInstall(); err != nil {
+		return err
+	}
+	return run("npm", "run", "build")
+}
+
+// Demo builds the plugin, starts a throwaway PostgreSQL with the demo shop and, when Grafana can be
+// found (GRAFANA_HOME or grafana on PATH), Grafana with the plugin and provisioning. Ctrl-C stops
+// everything. DEMO_CUSTOMERS (default 50000), DEMO_SEED and DEMO_TZ change the shop.
+func Demo() error {
+	mg.SerialDeps(Build)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := startPostgres(ctx)
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+
+	customers := envInt("DEMO_CUSTOMERS", 50000)
+	tz := envOr("DEMO_TZ", "UTC")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return fmt.Errorf("DEMO_TZ=%s: %w", tz, err)
+	}
+	now := time.Now().In(loc)
+	cfg := demo.Config{
+		Customers: customers,
+		Seed:      uint64(envInt("DEMO_SEED", 42)),
+		End:       time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc),
+		TimeZone:  loc,
+	}
+	if err := loadDemo(ctx, srv.DSN(""), cfg); err != nil {
+		return err
+	}
+	fmt.Printf("\nDemo shop database: %s (read-only user: grafana_reader)\n", srv.DSN(""))
+	fmt.Printf("Built plugin: %s\n", absPath("dist"))
+
+	grafana, home := findGrafana()
+	if grafana == "" {
+		fmt.Println("Grafana not found (set GRAFANA_HOME or put grafana on PATH; with Docker: docker compose up): PostgreSQL keeps running until Ctrl-C.")
+		select {
+		case <-ctx.Done():
+		case <-srv.Done():
+			return errors.New("PostgreSQL stopped unexpectedly")
+		}
+		fmt.Println("\nstopping")
+		return nil
+	}
+	return runGrafana(ctx, srv, grafana, home, tz)
+}
+
+// Test runs every test: Go (with -race) against a real throwaway PostgreSQL (or the server named by
+// CA_TEST_DSN), then the front end's typecheck, lint and jest.
+func Test() error {
+	ctx := context.Background()
+	var passed, failed, skipped int
+	env := map[string]string{}
+	if os.Getenv(pgtest.EnvDSN) == "" {
+		srv, err := startPostgres(ctx)
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		env[pgtest.EnvDSN] = srv.DSN("")
+	}
+	fmt.Println("== Go tests (race detector on)")
+	p, f, s, goErr := goTest(env, "-race", "-count=1", "-timeout", "25m", "./...")
+	passed, failed, skipped = passed+p, failed+f, skipped+s
+
+	fmt.Println("== Front end: typecheck, lint, jest")
+	feErr := npmInstall()
+	if feErr == nil {
+		feErr = run("npm", "run", "typecheck")
+	}
+	if feErr == nil {
+		feErr = run("npm", "run", "lint")
+	}
+	if feErr == nil {
+		var p, f int
+		p, f, feErr = jest()
+		passed, failed = passed+p, failed+f
+	}
+	fmt.Printf("\n%d passed, %d failed, %d skipped\n", passed, failed, skipped)
+	switch {
+	case goErr != nil:
+		return fmt.Errorf("go tests failed: %w", goErr)
+	case feErr != nil:
+		return fmt.Errorf("front-end checks failed: %w", feErr)
+	case failed > 0:
+		return fmt.Errorf("%d tests failed", failed)
+	}
+	return nil
+}
+
+// Bench runs the Go benchmarks against a throwaway PostgreSQL and prints their figures. It is not
+// part of Test: speed is measured here, never asserted in tests.
+func Bench() error {
+	ctx := context.Background()
+	env := map[string]string{}
+	if os.Getenv(pgtest.EnvDSN) == "" {
+		srv, err := startPostgres(ctx)
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		env[pgtest.EnvDSN] = srv.DSN("")
+	}
+	return runEnv(env, "go", "test", "-run", "^$", "-bench", ".", "-benchtime", envOr("BENCHTIME", "20x"), "-timeout", "60m", "./...")
+}
+
+// startPostgres starts a throwaway server, installing the Debian server package first when it is
+// missing and we are root.
+func startPostgres(ctx context.Context) (*pgserver.Server, error) {
+	if _, err := pgserver.BinDir(); err != nil {
+		if os.Geteuid() != 0 || !has("apt-get") {
+			return nil, err
+		}
+		fmt.Println("PostgreSQL server not found: installing postgresql-15 with apt-get")
+		_ = run("apt-get", "update")
+		if err := runEnv(map[string]string{"DEBIAN_FRONTEND": "noninteractive"}, "apt-get", "install", "-y", "--no-install-recommends", "postgresql-15"); err != nil {
+			return nil, fmt.Errorf("install postgresql-15: %w", err)
+		}
+	}
+	return pgserver.Start(ctx, pgserver.Options{Log: func(f string, a ...any) { fmt.Printf(f+"\n", a...) }})
+}
+
+// loadDemo loads the demo shop and creates the read-only role the provisioned datasource uses.
+func loadDemo(ctx context.Context, dsn string, cfg demo.Config) error {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	fmt.Printf("Loading the demo shop: %d customers, seed %d, history to %s\n", cfg.Customers, cfg.Seed, cfg.End.Format("2006-01-02"))
+	if _, err := demo.Load(ctx, conn, cfg, os.Stdout); err != nil {
+		return err
+	}
+	// The datasource reads as a role that can only read the contract: least privilege, as in docs.
+	_, err = conn.Exec(ctx, `
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'grafana_reader') THEN
+    CREATE ROLE grafana_reader LOGIN;
+  END IF;
+END $$;
+GRANT USAGE ON SCHEMA commerce TO grafana_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA commerce TO grafana_reader;`)
+	return err
+}
+
+// findGrafana returns the Grafana binary and its home path, or "" when there is none.
+func findGrafana() (bin, home string) {
+	if h := os.Getenv("GRAFANA_HOME"); h != "" {
+		for _, name := range []string{"bin/grafana", "bin/grafana-server"} {
+			if p := filepath.Join(h, name); isFile(p) {
+				return p, h
+			}
+		}
+	}
+	for _, name := range []string{"grafana", "grafana-server"} {
+		if p, err := exec.LookPath(name); err == nil {
+			home := filepath.Dir(filepath.Dir(p))
+			if !isFile(filepath.Join(home, "conf", "defaults.ini")) && isFile("/usr/share/grafana/conf/defaults.ini") {
+				home = "/usr/share/grafana"
+			}
+			return p, home
+		}
+	}
+	return "", ""
+}
+
+func runGrafana(ctx context.Context, srv *pgserver.Server, bin, home, tz string) error {
+	work, err := os.MkdirTemp("", "customer-analytics-grafana-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	plugins := filepath.Join(work, "plugins")
+	if err := os.MkdirAll(plugins, 0o755); err != nil {
+		return err
+	}
+	if err := os.Symlink(absPath("dist"), filepath.Join(plugins, pluginID)); err != nil {
+		return err
+	}
+	port := envOr("GRAFANA_PORT", "3000")
+	env := map[string]string{
+		"GF_PATHS_HOME":         home,
+		"GF_PATHS_DATA":         filepath.Join(work, "data"),
+		"GF_PATHS_LOGS":         filepath.Join(work, "logs"),
+		"GF_PATHS_PLUGINS":      plugins,
+		"GF_PATHS_PROVISIONING": absPath("provisioning"),
+		"GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS": pluginID,
+		"GF_SERVER_HTTP_PORT":                       port,
+		"GF_SECURITY_ADMIN_PASSWORD":                "admin",
+		"CA_DEMO_PG_HOST":                           "127.0.0.1",
+		"CA_DEMO_PG_PORT":                           strconv.Itoa(srv.Port),
+		"CA_DEMO_PG_DATABASE":                       "postgres",
+		"CA_DEMO_PG_USER":                           "grafana_reader",
+		"CA_DEMO_TIMEZONE":                          tz,
+		"CA_PROVISIONING_DIR":                       absPath("provisioning"),
+	}
+	args := []string{"--homepath", home}
+	if filepath.Base(bin) == "grafana" {
+		args = append([]string{"server"}, args...)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = mergeEnv(env)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 15 * time.Second
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start grafana: %w", err)
+	}
+	fmt.Printf("Grafana: http://localhost:%s (admin/admin), logs in %s. Ctrl-C stops everything.\n", port, filepath.Join(work, "logs"))
+	err = cmd.Wait()
+	if ctx.Err() != nil {
+		fmt.Println("\nstopping")
+		return nil
+	}
+	return fmt.Errorf("grafana exited: %w", err)
+}
+
+// npmInstall runs `npm ci` when node_modules is missing or older than package-lock.json.
+func npmInstall() error {
+	if !has("npm") || !has("node") {
+		return errors.New("Node.js 20+ with npm is needed for the front end: install it (e.g. apt-get install nodejs npm, or from nodejs.org) and re-run")
+	}
+	marker := filepath.Join("node_modules", ".package-lock.json")
+	lock, err := os.Stat("package-lock.json")
+	if err != nil {
+		return err
+	}
+	if m, err := os.Stat(marker); err == nil && !m.ModTime().Before(lock.ModTime()) {
+		return nil
+	}
+	return run("npm", "ci", "--no-audit", "--no-fund")
+}
+
+// goTest runs go test with -json, prints package results and the output of failing tests only,
+// and counts tests.
+func goTest(env map[string]string, args ...string) (passed, failed, skipped int, err error) {
+	cmd := exec.Command("go", append([]string{"test", "-json"}, args...)...)
+	cmd.Env = mergeEnv(env)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if err := cmd.Start(); err != nil {
+		return 0, 0, 0, err
+	}
+	type event struct{ Action, Package, Test, Output string }
+	logs := map[string][]string{}
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var e event
+		if json.Unmarshal(sc.Bytes(), &e) != nil {
+			fmt.Println(sc.Text())
+			continue
+		}
+		key := e.Package + " " + e.Test
+		switch {
+		case e.Test == "" && e.Action == "output":
+			// Package lines: "ok", "FAIL", "?", build errors and panics outside tests.
+			if s := e.Output; !strings.HasPrefix(s, "=== ") && !strings.HasPrefix(s, "PASS") && !strings.HasPrefix(s, "FAIL\n") {
+				fmt.Print(s)
+			}
+		case e.Action == "output":
+			logs[key] = append(logs[key], e.Output)
+		case e.Action == "pass":
+			passed++
+			delete(logs, key)
+		case e.Action == "skip":
+			skipped++
+			delete(logs, key)
+		case e.Action == "fail":
+			failed++
+			fmt.Print(strings.Join(logs[key], ""))
+			delete(logs, key)
+		}
+	}
+	return passed, failed, skipped, cmd.Wait()
+}
+
+// jest runs the front-end tests and counts them from jest's JSON report.
+func jest() (passed, failed int, err error) {
+	report := filepath.Join(os.TempDir(), fmt.Sprintf("jest-%d.json", os.Getpid()))
+	defer os.Remove(report)
+	runErr := run("npm", "run", "test:ci", "--", "--json", "--outputFile="+report)
+	var r struct{ NumPassedTests, NumFailedTests int }
+	if b, err := os.ReadFile(report); err == nil {
+		_ = json.Unmarshal(b, &r)
+	}
+	return r.NumPassedTests, r.NumFailedTests, runErr
+}
+
+func run(name string, args ...string) error { return runEnv(nil, name, args...) }
+
+func runEnv(env map[string]string, name string, args ...string) error {
+	cmd := exec.Command(name, args...)
+	cmd.Env = mergeEnv(env)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+func mergeEnv(env map[string]string) []string {
+	out := os.Environ()
+	for k, v := range env {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
+func has(name string) bool { _, err := exec.LookPath(name); return err == nil }
+
+func isFile(p string) bool { st, err := os.Stat(p); return err == nil && !st.IsDir() }
+
+func absPath(p string) string { a, _ := filepath.Abs(p); return a }
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(k string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(k)); err == nil {
+		return v
+	}
+	return def
+}

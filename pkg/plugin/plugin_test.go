@@ -1,0 +1,149 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+func newInstance(t *testing.T, js map[string]any) *Datasource {
+	t.Helper()
+	raw, _ := json.Marshal(js)
+	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{JSONData: raw, DecryptedSecureJSONData: map[string]string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := inst.(*Datasource)
+	t.Cleanup(d.Dispose)
+	return d
+}
+
+func settingsFor(t *testing.T, dsn string) map[string]any {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]any{"host": cfg.Host, "port": cfg.Port, "database": cfg.Database, "user": cfg.User, "sslMode": "disable", "statementTimeoutSeconds": 5, "connectTimeoutSeconds": 2}
+}
+
+var week = backend.TimeRange{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)}
+
+func query(t *testing.T, d *Datasource, qs ...backend.DataQuery) *backend.QueryDataResponse {
+	t.Helper()
+	resp, err := d.QueryData(context.Background(), &backend.QueryDataRequest{Queries: qs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func buyersQuery(ref string) backend.DataQuery {
+	return backend.DataQuery{RefID: ref, QueryType: "buyers", TimeRange: week, JSON: []byte(`{"view":"summary"}`)}
+}
+
+func wantError(t *testing.T, r backend.DataResponse, src backend.ErrorSource, parts ...string) {
+	t.Helper()
+	if r.Error == nil {
+		t.Fatalf("no error; want one containing %q", parts)
+	}
+	for _, p := range parts {
+		if !strings.Contains(r.Error.Error(), p) {
+			t.Errorf("error %q lacks %q", r.Error, p)
+		}
+	}
+	if r.ErrorSource != src {
+		t.Errorf("error source %q, want %q", r.ErrorSource, src)
+	}
+}
+
+func TestInvalidSettingsAnswerEveryCall(t *testing.T) {
+	d := newInstance(t, map[string]any{"host": "h", "database": "d", "user": "u", "timeZone": "Nowhere/City"})
+	wantError(t, query(t, d, buyersQuery("A")).Responses["A"], backend.ErrorSourceDownstream, `time zone "Nowhere/City" is unknown`, "data source settings")
+	h, err := d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if err != nil || h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "Nowhere/City") {
+		t.Fatalf("health %v %v", h, err)
+	}
+}
+
+func TestDatabaseDown(t *testing.T) {
+	// A port where nothing listens.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	d := newInstance(t, map[string]any{"host": "127.0.0.1", "port": port, "database": "shop", "user": "u", "sslMode": "disable", "connectTimeoutSeconds": 2})
+	wantError(t, query(t, d, buyersQuery("A")).Responses["A"], backend.ErrorSourceDownstream, "buyers", "connect")
+	h, _ := d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "cannot reach PostgreSQL") {
+		t.Fatalf("health: %s", h.Message)
+	}
+}
+
+func TestMissingRelationFailsAlone(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, `DROP TABLE commerce.orders`)
+	d := newInstance(t, settingsFor(t, dsn))
+	resp := query(t, d, buyersQuery("A"), backend.DataQuery{RefID: "B", QueryType: "", JSON: []byte(`{}`), TimeRange: week})
+	wantError(t, resp.Responses["A"], backend.ErrorSourceDownstream, `relation "orders" does not exist`, "CREATE VIEW")
+	wantError(t, resp.Responses["B"], backend.ErrorSourceDownstream, "no query type", "buyers")
+	h, _ := d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if h.Status != backend.HealthStatusError || !strings.Contains(h.Message, "relation orders is missing") {
+		t.Fatalf("health: %s", h.Message)
+	}
+}
+
+func TestHealthReportsCapabilitiesAndIndexes(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, `DROP TABLE commerce.email_events; DROP INDEX commerce.orders_valid_placed_at`)
+	d := newInstance(t, settingsFor(t, dsn))
+	h, _ := d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if h.Status != backend.HealthStatusOk {
+		t.Fatalf("health %v: %s", h.Status, h.Message)
+	}
+	for _, want := range []string{"PostgreSQL 15", "social: yes", "email: no (relation email_events is missing)", "Missing indexes", "orders_valid_placed_at"} {
+		if !strings.Contains(h.Message, want) {
+			t.Errorf("health message %q lacks %q", h.Message, want)
+		}
+	}
+}
+
+func TestReadOnlyEvenAsSuperuser(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	d := newInstance(t, settingsFor(t, dsn))
+	err := d.db.Read(context.Background(), func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), `INSERT INTO customers (customer_id, created_at) VALUES (1, now())`)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "read-only transaction") {
+		t.Fatalf("write in the plugin's transaction: %v", err)
+	}
+}
+
+func TestStatementTimeout(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	js := settingsFor(t, dsn)
+	js["statementTimeoutSeconds"] = 1
+	d := newInstance(t, js)
+	start := time.Now()
+	err := d.db.Read(context.Background(), func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), `SELECT pg_sleep(30)`)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "statement timeout") {
+		t.Fatalf("want a statement timeout, got %v after %s", err, time.Since(start))
+	}
+}

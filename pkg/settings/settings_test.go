@@ -1,0 +1,97 @@
+package settings
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
+)
+
+const minimal = `{"host":"db.example","database":"shop","user":"grafana"}`
+
+func TestDefaults(t *testing.T) {
+	s, err := Parse([]byte(minimal), map[string]string{"password": "pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := s.DB
+	if db.Host != "db.example" || db.Port != 5432 || db.Database != "shop" || db.User != "grafana" || db.Password != "pw" {
+		t.Errorf("connection %+v", db)
+	}
+	if db.SSLMode != database.SSLRequire || db.MaxConns != 10 || db.StatementTimeout != 30*time.Second || db.ConnectTimeout != 10*time.Second || db.Schema != "commerce" {
+		t.Errorf("defaults %+v", db)
+	}
+	sh := s.Shop
+	if sh.Location != time.UTC || sh.Currency != "USD" || sh.NewBuyerLookbackDays != 365 || sh.AtRiskDays != 182 || sh.LapsedDays != 385 ||
+		sh.ValueBands != [3]float64{0.75, 1.25, 2.5} || len(sh.DevicePriceEdges) != 4 || sh.RFMScale != 5 {
+		t.Errorf("shop defaults %+v", sh)
+	}
+}
+
+func TestExplicitValues(t *testing.T) {
+	// Numbers may come as strings: Grafana's provisioning expands environment variables to strings.
+	js := `{"host":"10.0.0.5","port":"6432","database":"shop","user":"ro","sslMode":"disable","maxOpenConns":3,
+	"statementTimeoutSeconds":2.5,"schema":"Shop Data","timeZone":"Asia/Tokyo","currency":"jpy","newBuyerLookbackDays":0,
+	"lifecycleThresholds":"auto","atRiskDays":90,"lapsedDays":180,"valueBandLow":0.5,"valueBandHigh":1,"valueBandVeryHigh":3,
+	"devicePriceEdges":[100,"200"],"rfmScale":3}`
+	s, err := Parse([]byte(js), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.DB.Port != 6432 || s.DB.MaxConns != 3 || s.DB.StatementTimeout != 2500*time.Millisecond || s.DB.Schema != "Shop Data" {
+		t.Errorf("db %+v", s.DB)
+	}
+	if s.Shop.Location.String() != "Asia/Tokyo" || s.Shop.Currency != "JPY" || s.Shop.MoneyUnit() != "currencyJPY" || s.Shop.NewBuyerLookbackDays != 0 ||
+		!s.AutoLifecycle || s.Shop.AtRiskDays != 90 || s.Shop.ValueBands != [3]float64{0.5, 1, 3} || s.Shop.DevicePriceEdges[1] != 200 || s.Shop.RFMScale != 3 {
+		t.Errorf("shop %+v", s.Shop)
+	}
+}
+
+func TestRejections(t *testing.T) {
+	for _, tc := range []struct {
+		name, json string
+		secure     map[string]string
+		want       string
+	}{
+		{"malformed", `{"host":`, nil, "malformed"},
+		{"no host", `{"database":"d","user":"u"}`, nil, "host is empty"},
+		{"host with port", `{"host":"db:5432/x","database":"d","user":"u"}`, nil, "not a host name"},
+		{"no database", `{"host":"h","user":"u"}`, nil, "database is empty"},
+		{"no user", `{"host":"h","database":"d"}`, nil, "user is empty"},
+		{"port", `{"host":"h","database":"d","user":"u","port":70000}`, nil, "port 70000 is out of range"},
+		{"port text", `{"host":"h","database":"d","user":"u","port":"abc"}`, nil, "malformed"},
+		{"ssl mode", `{"host":"h","database":"d","user":"u","sslMode":"prefer-maybe"}`, nil, "unknown sslmode"},
+		{"verify-ca without CA", `{"host":"h","database":"d","user":"u","sslMode":"verify-ca"}`, nil, "needs the CA certificate"},
+		{"bad CA", `{"host":"h","database":"d","user":"u","sslMode":"verify-full"}`, map[string]string{"tlsCACert": "nope"}, "not valid PEM"},
+		{"pool", `{"host":"h","database":"d","user":"u","maxOpenConns":0}`, nil, "pool size 0"},
+		{"timeout", `{"host":"h","database":"d","user":"u","statementTimeoutSeconds":0}`, nil, "statement timeout 0 s"},
+		{"time zone", `{"host":"h","database":"d","user":"u","timeZone":"Mars/Olympus"}`, nil, `time zone "Mars/Olympus" is unknown`},
+		{"currency", `{"host":"h","database":"d","user":"u","currency":"dollars"}`, nil, "not an ISO 4217 code"},
+		{"lookback", `{"host":"h","database":"d","user":"u","newBuyerLookbackDays":-1}`, nil, "look-back -1 days"},
+		{"thresholds", `{"host":"h","database":"d","user":"u","atRiskDays":400}`, nil, "at-risk below lapsed"},
+		{"lifecycle mode", `{"host":"h","database":"d","user":"u","lifecycleThresholds":"magic"}`, nil, "use fixed or auto"},
+		{"bands", `{"host":"h","database":"d","user":"u","valueBandHigh":3}`, nil, "value-band thresholds"},
+		{"edges", `{"host":"h","database":"d","user":"u","devicePriceEdges":[300,150]}`, nil, "ascending"},
+		{"rfm", `{"host":"h","database":"d","user":"u","rfmScale":12}`, nil, "RFM scale 12"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.json), tc.secure)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestAllProblemsAtOnce(t *testing.T) {
+	_, err := Parse([]byte(`{"port":0}`), nil)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"host is empty", "database is empty", "user is empty", "port 0"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
