@@ -81,7 +81,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	db := &s.DB
 	db.Host = strings.TrimSpace(j.Host)
 	if db.Host == "" {
-		bad("host is empty: enter the PostgreSQL server's host name or address")
+		db.Host = "localhost"
 	} else if strings.ContainsAny(db.Host, " /?#@") && !strings.HasPrefix(db.Host, "/") {
 		bad("host %q is not a host name: enter only the name or address; the port has its own field", db.Host)
 	}

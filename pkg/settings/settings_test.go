@@ -29,6 +29,13 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+func TestHostDefaultsToLocalhost(t *testing.T) {
+	s, err := Parse([]byte(`{"database":"d","user":"u"}`), nil)
+	if err != nil || s.DB.Host != "localhost" {
+		t.Fatalf("host %q, %v", s.DB.Host, err)
+	}
+}
+
 func TestExplicitValues(t *testing.T) {
 	// Numbers may come as strings: Grafana's provisioning expands environment variables to strings.
 	js := `{"host":"10.0.0.5","port":"6432","database":"shop","user":"ro","sslMode":"disable","maxOpenConns":3,
@@ -55,7 +62,6 @@ func TestRejections(t *testing.T) {
 		want       string
 	}{
 		{"malformed", `{"host":`, nil, "malformed"},
-		{"no host", `{"database":"d","user":"u"}`, nil, "host is empty"},
 		{"host with port", `{"host":"db:5432/x","database":"d","user":"u"}`, nil, "not a host name"},
 		{"no database", `{"host":"h","user":"u"}`, nil, "database is empty"},
 		{"no user", `{"host":"h","database":"d"}`, nil, "user is empty"},
@@ -89,7 +95,7 @@ func TestAllProblemsAtOnce(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"host is empty", "database is empty", "user is empty", "port 0"} {
+	for _, want := range []string{"database is empty", "user is empty", "port 0"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
