@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"context"
-	_ "embed"
 
 	"time"
 
@@ -13,21 +12,37 @@ import (
 
 // BuyersQuery is the query model of query type "buyers".
 type BuyersQuery struct {
-	// View is the figure set: "summary" (default).
+	// View is the figure set: summary (default), trend, channels, products or profile.
 	View string `json:"view"`
 	// Comparison is the range the figures are compared with (default previous_period).
 	Comparison Comparison `json:"comparison"`
+	// Bucket sizes the trend: auto (Grafana's interval), hour, day, week or month.
+	Bucket string `json:"bucket"`
+	// ContentKind restricts the channels view to "live" or "video" content; empty: both.
+	ContentKind string `json:"contentKind"`
+	// RankBy orders rankings by the revenue of "all" (default), "new" or "repeat" buyers.
+	RankBy string `json:"rankBy"`
+	// TopN limits rankings (default 10, at most 1000).
+	TopN int `json:"topN"`
+	// Group picks the buyers a profile describes: all (default), new or repeat.
+	Group string `json:"group"`
+	// Dimension is the profile's dimension: age_band, gender, follower_status, device_price_band,
+	// country, region or video_preference.
+	Dimension string `json:"dimension"`
 }
 
 // The buyers views.
 const (
-	BuyersSummary = "summary"
+	BuyersSummary  = "summary"
+	BuyersTrend    = "trend"
+	BuyersChannels = "channels"
+	BuyersProducts = "products"
+	BuyersProfile  = "profile"
 )
 
-//go:embed sql/buyers_summary.sql
-var buyersSummarySQL string
+var buyersByPeriodSQL = statement("buyers_by_period")
 
-// BuyerGroup is one row of the buyers summary.
+// BuyerGroup is the size and revenue of a group of buyers.
 type BuyerGroup struct {
 	Buyers  int64
 	Revenue float64
@@ -43,54 +58,65 @@ func (c BuyerCounts) All() BuyerGroup {
 	return BuyerGroup{Buyers: c.New.Buyers + c.Repeat.Buyers, Revenue: c.New.Revenue + c.Repeat.Revenue}
 }
 
-// Buyers answers query type "buyers" for period p.
-func (e *Engine) Buyers(ctx context.Context, q BuyersQuery, p Period) (data.Frames, error) {
+// RepeatRate is repeat buyers / buyers, or nil without buyers.
+func (c BuyerCounts) RepeatRate() *float64 {
+	return ratio(float64(c.Repeat.Buyers), float64(c.All().Buyers))
+}
+
+// Buyers answers query type "buyers" for period p; interval is Grafana's suggested interval.
+func (e *Engine) Buyers(ctx context.Context, q BuyersQuery, p Period, interval time.Duration) (data.Frames, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	switch q.View {
 	case "", BuyersSummary:
 		return e.buyersSummary(ctx, q, p)
+	case BuyersTrend:
+		return e.buyersTrend(ctx, q, p, interval)
+	case BuyersChannels:
+		return e.buyersChannels(ctx, q, p)
+	case BuyersProducts:
+		return e.buyersProducts(ctx, q, p)
+	case BuyersProfile:
+		return e.buyersProfile(ctx, q, p)
 	}
-	return nil, invalidf("buyers: unknown view %q: use %s", q.View, BuyersSummary)
+	return nil, invalidf("buyers: unknown view %q: use summary, trend, channels, products or profile", q.View)
 }
 
-// BuyerCountsFor computes the new and repeat buyers of p and of its comparison range cmp (ok false:
-// none).
-func (e *Engine) BuyerCountsFor(ctx context.Context, p, cmp Period, hasCmp bool) (cur, prev BuyerCounts, err error) {
-	if !hasCmp {
-		cmp = Period{From: p.From, To: p.From}
+// BuyerCountsFor computes the new and repeat buyers of each period in one statement.
+func (e *Engine) BuyerCountsFor(ctx context.Context, periods []Period) ([]BuyerCounts, error) {
+	froms := make([]time.Time, len(periods))
+	tos := make([]time.Time, len(periods))
+	lookbacks := make([]pgtype.Timestamptz, len(periods))
+	for i, p := range periods {
+		froms[i], tos[i], lookbacks[i] = p.From, p.To, e.lookback(p.From)
 	}
-	args := []any{p.From, p.To, e.lookback(p.From), cmp.From, cmp.To, e.lookback(cmp.From)}
-	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, buyersSummarySQL, args...)
+	out := make([]BuyerCounts, len(periods))
+	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, buyersByPeriodSQL, froms, tos, lookbacks)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var period string
+			var period int
 			var repeat bool
 			var g BuyerGroup
 			if err := rows.Scan(&period, &repeat, &g.Buyers, &g.Revenue); err != nil {
 				return err
 			}
-			c := &cur
-			if period == "previous" {
-				c = &prev
-			}
 			if repeat {
-				c.Repeat = g
+				out[period-1].Repeat = g
 			} else {
-				c.New = g
+				out[period-1].New = g
 			}
 		}
 		return rows.Err()
 	})
 	if err != nil {
-		return cur, prev, explain("buyers", err)
+		return nil, explain("buyers", err)
 	}
-	return cur, prev, nil
+	return out, nil
 }
 
 // lookback is the bound parameter for the look-back start: -infinity for all history.
@@ -107,9 +133,17 @@ func (e *Engine) buyersSummary(ctx context.Context, q BuyersQuery, p Period) (da
 	if err != nil {
 		return nil, err
 	}
-	cur, prev, err := e.BuyerCountsFor(ctx, p, cmp, hasCmp)
+	periods := []Period{p}
+	if hasCmp {
+		periods = append(periods, cmp)
+	}
+	counts, err := e.BuyerCountsFor(ctx, periods)
 	if err != nil {
 		return nil, err
+	}
+	cur, prev := counts[0], BuyerCounts{}
+	if hasCmp {
+		prev = counts[1]
 	}
 	money := e.shop.MoneyUnit()
 	groups := []struct {
@@ -151,7 +185,79 @@ func (e *Engine) buyersSummary(ctx context.Context, q BuyersQuery, p Period) (da
 			revSharePrev.Append(ratio(g.prev.Revenue, prevAll.Revenue))
 		}
 	}
-	frame := f.frame(buyersSummarySQL)
+	frame := f.frame(buyersByPeriodSQL)
+	frame.Meta.Custom = periodsMeta(p, cmp, hasCmp)
+	return data.Frames{frame}, nil
+}
+
+// buyersTrend applies the buyer definitions to each bucket as its own period. The comparison's
+// buckets are drawn on the current buckets' times, so a panel can overlay the two.
+func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, interval time.Duration) (data.Frames, error) {
+	cmp, hasCmp, err := e.shop.Compare(p, q.Comparison)
+	if err != nil {
+		return nil, err
+	}
+	buckets, err := e.shop.Buckets(p, q.Bucket, interval)
+	if err != nil {
+		return nil, err
+	}
+	periods := append([]Period{}, buckets...)
+	var prevBuckets []Period
+	if hasCmp {
+		if prevBuckets, err = e.shop.Buckets(cmp, q.Bucket, interval); err != nil {
+			return nil, err
+		}
+		periods = append(periods, prevBuckets...)
+	}
+	counts, err := e.BuyerCountsFor(ctx, periods)
+	if err != nil {
+		return nil, err
+	}
+	money := e.shop.MoneyUnit()
+	f := newFrameBuilder("buyers_trend")
+	ts := f.time("time", "Time")
+	newB := f.int("new_buyers", "New buyers", "short")
+	repB := f.int("repeat_buyers", "Repeat buyers", "short")
+	newR := f.float("new_revenue", "New buyers' revenue", money)
+	repR := f.float("repeat_revenue", "Repeat buyers' revenue", money)
+	rate := f.ratio("repeat_rate", "Repeat rate", "percentunit")
+	var newBP, repBP, newRP, repRP, rateP *data.Field
+	if hasCmp {
+		newBP = f.nullableInt("new_buyers_previous", "New buyers (previous)", "short")
+		repBP = f.nullableInt("repeat_buyers_previous", "Repeat buyers (previous)", "short")
+		newRP = f.ratio("new_revenue_previous", "New buyers' revenue (previous)", money)
+		repRP = f.ratio("repeat_revenue_previous", "Repeat buyers' revenue (previous)", money)
+		rateP = f.ratio("repeat_rate_previous", "Repeat rate (previous)", "percentunit")
+	}
+	for i, b := range buckets {
+		c := counts[i]
+		ts.Append(b.From)
+		newB.Append(c.New.Buyers)
+		repB.Append(c.Repeat.Buyers)
+		newR.Append(c.New.Revenue)
+		repR.Append(c.Repeat.Revenue)
+		rate.Append(c.RepeatRate())
+		if hasCmp {
+			// Buckets of a comparison period of unequal length (DST, months) may not pair up:
+			// unpaired current buckets get nulls.
+			if i < len(prevBuckets) {
+				pc := counts[len(buckets)+i]
+				newBP.Append(&pc.New.Buyers)
+				repBP.Append(&pc.Repeat.Buyers)
+				newRP.Append(&pc.New.Revenue)
+				repRP.Append(&pc.Repeat.Revenue)
+				rateP.Append(pc.RepeatRate())
+			} else {
+				newBP.Append(nil)
+				repBP.Append(nil)
+				newRP.Append(nil)
+				repRP.Append(nil)
+				rateP.Append(nil)
+			}
+		}
+	}
+	frame := f.frame(buyersByPeriodSQL)
+	frame.Meta.PreferredVisualization = data.VisTypeGraph
 	frame.Meta.Custom = periodsMeta(p, cmp, hasCmp)
 	return data.Frames{frame}, nil
 }

@@ -62,7 +62,7 @@ func TestBuyersSummaryFixture(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("previous period", func(t *testing.T) {
-		frames, err := analytics.New(db, shop).Buyers(ctx, analytics.BuyersQuery{}, week)
+		frames, err := analytics.New(db, shop).Buyers(ctx, analytics.BuyersQuery{}, week, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestBuyersSummaryFixture(t *testing.T) {
 	t.Run("all history look-back", func(t *testing.T) {
 		s := shop
 		s.NewBuyerLookbackDays = 0
-		frames, err := analytics.New(db, s).Buyers(ctx, analytics.BuyersQuery{Comparison: analytics.NoComparison}, week)
+		frames, err := analytics.New(db, s).Buyers(ctx, analytics.BuyersQuery{Comparison: analytics.NoComparison}, week, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestBuyersSummaryFixture(t *testing.T) {
 		s := shop
 		s.Location = time.UTC
 		utcWeek := analytics.Period{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)}
-		frames, err := analytics.New(db, s).Buyers(ctx, analytics.BuyersQuery{Comparison: analytics.NoComparison}, utcWeek)
+		frames, err := analytics.New(db, s).Buyers(ctx, analytics.BuyersQuery{Comparison: analytics.NoComparison}, utcWeek, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func TestBuyersSummaryFixture(t *testing.T) {
 
 	t.Run("empty period", func(t *testing.T) {
 		empty := analytics.Period{From: time.Date(2024, 1, 1, 0, 0, 0, 0, ny), To: time.Date(2024, 1, 8, 0, 0, 0, 0, ny)}
-		frames, err := analytics.New(db, shop).Buyers(ctx, analytics.BuyersQuery{}, empty)
+		frames, err := analytics.New(db, shop).Buyers(ctx, analytics.BuyersQuery{}, empty, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestBuyersSummaryFixture(t *testing.T) {
 	})
 
 	t.Run("offset comparison", func(t *testing.T) {
-		frames, err := analytics.New(db, shop).Buyers(ctx, analytics.BuyersQuery{Comparison: analytics.Offset7Days}, week)
+		frames, err := analytics.New(db, shop).Buyers(ctx, analytics.BuyersQuery{Comparison: analytics.Offset7Days}, week, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func TestBuyersSummaryFixture(t *testing.T) {
 			"empty range":        {analytics.BuyersQuery{}, analytics.Period{From: week.From, To: week.From}},
 			"100-year range":     {analytics.BuyersQuery{}, analytics.Period{From: week.From.AddDate(-100, 0, 0), To: week.To}},
 		} {
-			_, err := e.Buyers(ctx, tc.q, tc.p)
+			_, err := e.Buyers(ctx, tc.q, tc.p, 0)
 			if !analytics.IsQueryError(err) {
 				t.Errorf("%s: want a query error, got %v", name, err)
 			}
@@ -171,7 +171,14 @@ func wantColumn(t *testing.T, f *data.Frame, name string, want []any) {
 	}
 	for i, w := range want {
 		got := field.At(i)
-		if p, ok := got.(*float64); ok {
+		switch p := got.(type) {
+		case *float64:
+			if p == nil {
+				got = nil
+			} else {
+				got = *p
+			}
+		case *int64:
 			if p == nil {
 				got = nil
 			} else {

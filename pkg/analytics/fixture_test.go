@@ -3,9 +3,11 @@ package analytics_test
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/contract"
@@ -78,3 +80,16 @@ func mustLoc(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// fixtureSQL creates the contract in a fresh database, runs the fixture statements (unqualified
+// names: the search path is the contract schema) and returns a read-only handle on it.
+func fixtureSQL(t *testing.T, statements string) *database.DB {
+	t.Helper()
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, "SET search_path TO commerce;\n"+statements)
+	return openDB(t, dsn)
+}
+
+type frameT = data.Frame
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -1,6 +1,8 @@
 package analytics
 
 import (
+	"time"
+
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 )
 
@@ -28,6 +30,14 @@ func (b *frameBuilder) int(name, display, unit string) *data.Field {
 
 func (b *frameBuilder) float(name, display, unit string) *data.Field {
 	return b.add(data.NewField(name, nil, []float64{}), display, unit)
+}
+
+func (b *frameBuilder) time(name, display string) *data.Field {
+	return b.add(data.NewField(name, nil, []time.Time{}), display, "")
+}
+
+func (b *frameBuilder) nullableInt(name, display, unit string) *data.Field {
+	return b.add(data.NewField(name, nil, []*int64{}), display, unit)
 }
 
 // ratio is a nullable float: shares and changes are unknown when their base is 0.

@@ -117,5 +117,5 @@ func (d *Datasource) buyers(ctx context.Context, q backend.DataQuery) (data.Fram
 	if err := decode(q, &bq); err != nil {
 		return nil, err
 	}
-	return d.engine.Buyers(ctx, bq, period(q))
+	return d.engine.Buyers(ctx, bq, period(q), q.Interval)
 }

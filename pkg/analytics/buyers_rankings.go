@@ -1,0 +1,186 @@
+package analytics
+
+import (
+	"context"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/jackc/pgx/v5"
+)
+
+var (
+	buyersChannelsSQL = statement("buyers_channels")
+	buyersProductsSQL = statement("buyers_products")
+	buyersProfileSQL  = profileStatements("buyers_profile",
+		"age_band", "gender", "follower_status", "device_price_band", "country", "region", "video_preference")
+)
+
+const defaultTopN, maxTopN = 10, 1000
+
+func topN(n int) (int, error) {
+	switch {
+	case n == 0:
+		return defaultTopN, nil
+	case n < 0 || n > maxTopN:
+		return 0, invalidf("top N %d is out of range: use 1 to %d", n, maxTopN)
+	}
+	return n, nil
+}
+
+func rankBy(s string) (string, error) {
+	switch s {
+	case "", "all":
+		return "all", nil
+	case "new", "repeat":
+		return s, nil
+	}
+	return "", invalidf("rank by %q: use all, new or repeat", s)
+}
+
+// buyersChannels ranks LIVEs and videos by the revenue they brought from new and repeat buyers.
+func (e *Engine) buyersChannels(ctx context.Context, q BuyersQuery, p Period) (data.Frames, error) {
+	n, err := topN(q.TopN)
+	if err != nil {
+		return nil, err
+	}
+	by, err := rankBy(q.RankBy)
+	if err != nil {
+		return nil, err
+	}
+	if q.ContentKind != "" && q.ContentKind != "live" && q.ContentKind != "video" {
+		return nil, invalidf("content kind %q: use live, video or leave it empty for both", q.ContentKind)
+	}
+	money := e.shop.MoneyUnit()
+	f := newFrameBuilder("buyers_channels")
+	id := f.str("content_id", "Content id")
+	title := f.str("title", "Title")
+	kind := f.str("kind", "Kind")
+	account := f.str("account", "Account")
+	newRev := f.float("new_revenue", "Revenue from new buyers", money)
+	repRev := f.float("repeat_revenue", "Revenue from repeat buyers", money)
+	rev := f.float("revenue", "Revenue", money)
+	newB := f.int("new_buyers", "New buyers", "short")
+	repB := f.int("repeat_buyers", "Repeat buyers", "short")
+	all := f.int("buyers", "Buyers", "short")
+	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, buyersChannelsSQL, p.From, p.To, e.lookback(p.From), q.ContentKind, by, n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r struct {
+				id, title, kind, account string
+				nr, rr, r                float64
+				nb, rb, b                int64
+			}
+			if err := rows.Scan(&r.id, &r.title, &r.kind, &r.account, &r.nr, &r.rr, &r.r, &r.nb, &r.rb, &r.b); err != nil {
+				return err
+			}
+			id.Append(r.id)
+			title.Append(r.title)
+			kind.Append(r.kind)
+			account.Append(r.account)
+			newRev.Append(r.nr)
+			repRev.Append(r.rr)
+			rev.Append(r.r)
+			newB.Append(r.nb)
+			repB.Append(r.rb)
+			all.Append(r.b)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, explain("buyers channels", err)
+	}
+	return data.Frames{f.frame(buyersChannelsSQL)}, nil
+}
+
+// buyersProducts ranks products by the revenue of their order lines from new and repeat buyers.
+func (e *Engine) buyersProducts(ctx context.Context, q BuyersQuery, p Period) (data.Frames, error) {
+	n, err := topN(q.TopN)
+	if err != nil {
+		return nil, err
+	}
+	by, err := rankBy(q.RankBy)
+	if err != nil {
+		return nil, err
+	}
+	money := e.shop.MoneyUnit()
+	f := newFrameBuilder("buyers_products")
+	id := f.str("product_id", "Product id")
+	name := f.str("product", "Product")
+	cat := f.str("category", "Category")
+	units := f.int("units", "Units sold", "short")
+	newRev := f.float("new_revenue", "Revenue from new buyers", money)
+	repRev := f.float("repeat_revenue", "Revenue from repeat buyers", money)
+	rev := f.float("revenue", "Revenue", money)
+	newB := f.int("new_buyers", "New buyers", "short")
+	repB := f.int("repeat_buyers", "Repeat buyers", "short")
+	all := f.int("buyers", "Buyers", "short")
+	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, buyersProductsSQL, p.From, p.To, e.lookback(p.From), by, n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r struct {
+				id, name, cat string
+				u             int64
+				nr, rr, r     float64
+				nb, rb, b     int64
+			}
+			if err := rows.Scan(&r.id, &r.name, &r.cat, &r.u, &r.nr, &r.rr, &r.r, &r.nb, &r.rb, &r.b); err != nil {
+				return err
+			}
+			id.Append(r.id)
+			name.Append(r.name)
+			cat.Append(r.cat)
+			units.Append(r.u)
+			newRev.Append(r.nr)
+			repRev.Append(r.rr)
+			rev.Append(r.r)
+			newB.Append(r.nb)
+			repB.Append(r.rb)
+			all.Append(r.b)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, explain("buyers products", err)
+	}
+	return data.Frames{f.frame(buyersProductsSQL)}, nil
+}
+
+func group(s string) (string, error) {
+	switch s {
+	case "", "all":
+		return "all", nil
+	case "new", "repeat":
+		return s, nil
+	}
+	return "", invalidf("group %q: use all, new or repeat", s)
+}
+
+// buyersProfile describes the period's new, repeat or all buyers by one dimension.
+func (e *Engine) buyersProfile(ctx context.Context, q BuyersQuery, p Period) (data.Frames, error) {
+	g, err := group(q.Group)
+	if err != nil {
+		return nil, err
+	}
+	sql, ok := buyersProfileSQL[q.Dimension]
+	if !ok {
+		return nil, invalidf("buyers profile: unknown dimension %q: use one of %s", q.Dimension, dimensionNames(buyersProfileSQL))
+	}
+	f, err := e.runProfile(ctx, "buyers profile", "buyers_profile", sql, profileDimensions[q.Dimension],
+		p.From, p.To, e.lookback(p.From), g, e.refYear(p), e.shop.DevicePriceEdges)
+	if err != nil {
+		return nil, err
+	}
+	return data.Frames{f}, nil
+}
+
+// refYear is the year ages are counted to: the year, in shop time, of the period's last instant.
+func (e *Engine) refYear(p Period) int {
+	return p.To.Add(-1).In(e.shop.Location).Year()
+}

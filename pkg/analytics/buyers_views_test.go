@@ -1,0 +1,231 @@
+package analytics_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+)
+
+// A UTC shop with social data. The period is the week [Mon 4 May, Mon 11 May 2026).
+//
+//	buyers in the week: c1 repeat 50 (LIVE 10) · c2 new 30 (video 11) + 40 (no content)
+//	                    · c3 repeat 60 (LIVE 10) · c5 new 60 (video 12); c4 has only an invalid order
+//	→ new 2 / 130, repeat 2 / 110, all 4 / 240
+const buyersViewsFixture = `
+INSERT INTO accounts VALUES (1, 'Official', 'official'), (2, 'Chan', 'channel');
+INSERT INTO content VALUES
+  (10, 1, 'live',  'Spring LIVE',  'beauty', '2026-05-01Z'),
+  (11, 2, 'video', 'Lip tutorial', 'beauty', '2026-04-20Z'),
+  (12, 2, 'video', 'Desk tour',    'tech',   '2026-05-02Z');
+INSERT INTO products VALUES (100, 'Lipstick', 'beauty', '{"color":"red"}'), (101, 'Lamp', 'home', '{}');
+INSERT INTO customers VALUES
+  (1, '2025-01-01Z', 2000, 'female', 'US', 'CA', 'Los Angeles', 150,  true),
+  (2, '2025-01-01Z', 1990, 'male',   'DE', 'BE', 'Berlin',      1200, false),
+  (3, '2025-01-01Z', NULL, NULL,     NULL, NULL, NULL,          NULL, NULL),
+  (4, '2025-01-01Z', 2010, 'other',  'US', 'NY', 'New York',    150,  true),
+  (5, '2025-01-01Z', 1960, 'female', 'DE', 'BY', 'Munich',      80,   true);
+INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total, channel, content_id) VALUES
+  (1, 1, '2026-05-05 10:00Z', true,  50,  'live',       10),
+  (2, 2, '2026-05-06 10:00Z', true,  30,  'video',      11),
+  (3, 2, '2026-05-07 10:00Z', true,  40,  'storefront', NULL),
+  (4, 3, '2026-05-08 10:00Z', true,  60,  'live',       10),
+  (5, 4, '2026-05-05 10:00Z', false, 500, 'live',       10),
+  (6, 5, '2026-05-09 10:00Z', true,  60,  'video',      12),
+  (7, 1, '2026-01-10 10:00Z', true,  15,  NULL,         NULL),
+  (8, 3, '2025-06-01 10:00Z', true,  25,  NULL,         NULL),
+  (9, 1, '2026-04-28 10:00Z', true,  20,  NULL,         NULL);
+INSERT INTO order_items VALUES
+  (1, 100, 2, 25), (2, 100, 1, 30), (3, 101, 1, 40), (4, 101, 1, 60), (5, 100, 20, 25), (6, 100, 2, 30),
+  (7, 101, 1, 15), (8, 101, 1, 25), (9, 100, 1, 20);
+INSERT INTO follows VALUES
+  (1, 1, '2026-01-01Z', NULL, 'profile', NULL),
+  (2, 2, '2026-05-06 09:00Z', NULL, 'video', 11),
+  (1, 3, '2025-01-01Z', '2026-05-10Z', 'live', 10),
+  (2, 5, '2025-12-01Z', NULL, 'product_card', NULL);
+INSERT INTO content_views VALUES
+  (1, 10, '2026-05-05 09:00Z'),
+  (2, 11, '2026-05-06 08:00Z'),
+  (2, 12, '2026-05-06 08:30Z'),
+  (5, 11, '2026-04-01Z'),
+  (4, 12, '2026-05-06Z');
+`
+
+func TestBuyersViews(t *testing.T) {
+	db := fixtureSQL(t, buyersViewsFixture)
+	e := analytics.New(db, analytics.DefaultShop())
+	ctx := context.Background()
+	day := func(d int) time.Time { return time.Date(2026, 5, d, 0, 0, 0, 0, time.UTC) }
+	week := analytics.Period{From: day(4), To: day(11)}
+
+	run := func(t *testing.T, q analytics.BuyersQuery, p analytics.Period) []*frameT {
+		t.Helper()
+		frames, err := e.Buyers(ctx, q, p, 24*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if frames[0].Meta == nil || frames[0].Meta.ExecutedQueryString == "" {
+			t.Error("frame lacks the executed SQL")
+		}
+		return frames
+	}
+
+	t.Run("summary", func(t *testing.T) {
+		f := run(t, analytics.BuyersQuery{}, week)[0]
+		wantColumn(t, f, "buyers", []any{int64(2), int64(2), int64(4)})
+		wantColumn(t, f, "revenue", []any{130.0, 110.0, 240.0})
+		// The week before: only c1's order of 28 April, repeat (ordered in January).
+		wantColumn(t, f, "buyers_previous", []any{int64(0), int64(1), int64(1)})
+		wantColumn(t, f, "revenue_previous", []any{0.0, 20.0, 20.0})
+		wantColumn(t, f, "revenue_change", []any{nil, 110.0/20 - 1, 240.0/20 - 1})
+	})
+
+	t.Run("trend", func(t *testing.T) {
+		// Each day is its own period: c2 is new on 6 May but repeat on 7 May (ordered the day before).
+		f := run(t, analytics.BuyersQuery{View: "trend", Bucket: "day"}, week)[0]
+		times := make([]any, 7)
+		for i := range times {
+			times[i] = day(4 + i)
+		}
+		wantColumn(t, f, "time", times)
+		wantColumn(t, f, "new_buyers", []any{int64(0), int64(0), int64(1), int64(0), int64(0), int64(1), int64(0)})
+		wantColumn(t, f, "repeat_buyers", []any{int64(0), int64(1), int64(0), int64(1), int64(1), int64(0), int64(0)})
+		wantColumn(t, f, "new_revenue", []any{0.0, 0.0, 30.0, 0.0, 0.0, 60.0, 0.0})
+		wantColumn(t, f, "repeat_revenue", []any{0.0, 50.0, 0.0, 40.0, 60.0, 0.0, 0.0})
+		wantColumn(t, f, "repeat_rate", []any{nil, 1.0, 0.0, 1.0, 1.0, 0.0, nil})
+		// The previous week's buckets on this week's axis: 28 April is the second bucket.
+		wantColumn(t, f, "repeat_buyers_previous", []any{int64(0), int64(1), int64(0), int64(0), int64(0), int64(0), int64(0)})
+		wantColumn(t, f, "repeat_revenue_previous", []any{0.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0})
+	})
+
+	t.Run("one-day summary equals its trend bucket", func(t *testing.T) {
+		s := run(t, analytics.BuyersQuery{Comparison: analytics.NoComparison}, analytics.Period{From: day(7), To: day(8)})[0]
+		wantColumn(t, s, "buyers", []any{int64(0), int64(1), int64(1)})
+		wantColumn(t, s, "revenue", []any{0.0, 40.0, 40.0})
+	})
+
+	t.Run("channels", func(t *testing.T) {
+		f := run(t, analytics.BuyersQuery{View: "channels"}, week)[0]
+		wantColumn(t, f, "content_id", []any{"10", "12", "11"})
+		wantColumn(t, f, "title", []any{"Spring LIVE", "Desk tour", "Lip tutorial"})
+		wantColumn(t, f, "kind", []any{"live", "video", "video"})
+		wantColumn(t, f, "account", []any{"Official", "Chan", "Chan"})
+		wantColumn(t, f, "new_revenue", []any{0.0, 60.0, 30.0})
+		wantColumn(t, f, "repeat_revenue", []any{110.0, 0.0, 0.0})
+		wantColumn(t, f, "revenue", []any{110.0, 60.0, 30.0})
+		wantColumn(t, f, "new_buyers", []any{int64(0), int64(1), int64(1)})
+		wantColumn(t, f, "repeat_buyers", []any{int64(2), int64(0), int64(0)})
+		wantColumn(t, f, "buyers", []any{int64(2), int64(1), int64(1)})
+
+		byNew := run(t, analytics.BuyersQuery{View: "channels", RankBy: "new"}, week)[0]
+		wantColumn(t, byNew, "content_id", []any{"12", "11", "10"})
+		// 11 and 12 tie at 0 repeat revenue: the lower content id ranks first.
+		byRepeat := run(t, analytics.BuyersQuery{View: "channels", RankBy: "repeat"}, week)[0]
+		wantColumn(t, byRepeat, "content_id", []any{"10", "11", "12"})
+		videos := run(t, analytics.BuyersQuery{View: "channels", ContentKind: "video", TopN: 1}, week)[0]
+		wantColumn(t, videos, "content_id", []any{"12"})
+		lives := run(t, analytics.BuyersQuery{View: "channels", ContentKind: "live"}, week)[0]
+		wantColumn(t, lives, "content_id", []any{"10"})
+	})
+
+	t.Run("products", func(t *testing.T) {
+		f := run(t, analytics.BuyersQuery{View: "products"}, week)[0]
+		wantColumn(t, f, "product_id", []any{"100", "101"})
+		wantColumn(t, f, "product", []any{"Lipstick", "Lamp"})
+		wantColumn(t, f, "category", []any{"beauty", "home"})
+		wantColumn(t, f, "units", []any{int64(5), int64(2)})
+		wantColumn(t, f, "new_revenue", []any{90.0, 40.0})
+		wantColumn(t, f, "repeat_revenue", []any{50.0, 60.0})
+		wantColumn(t, f, "revenue", []any{140.0, 100.0})
+		wantColumn(t, f, "new_buyers", []any{int64(2), int64(1)})
+		wantColumn(t, f, "repeat_buyers", []any{int64(1), int64(1)})
+		wantColumn(t, f, "buyers", []any{int64(3), int64(2)})
+		byRepeat := run(t, analytics.BuyersQuery{View: "products", RankBy: "repeat"}, week)[0]
+		wantColumn(t, byRepeat, "product_id", []any{"101", "100"})
+	})
+
+	t.Run("profiles", func(t *testing.T) {
+		q := func(group, dim string) *frameT {
+			return run(t, analytics.BuyersQuery{View: "profile", Group: group, Dimension: dim}, week)[0]
+		}
+		f := q("", "age_band")
+		wantColumn(t, f, "age_band", []any{"under 18", "18–24", "25–34", "35–44", "45–54", "55+", "unknown"})
+		wantColumn(t, f, "customers", []any{int64(0), int64(0), int64(1), int64(1), int64(0), int64(1), int64(1)})
+		wantColumn(t, f, "share", []any{0.0, 0.0, 0.25, 0.25, 0.0, 0.25, 0.25})
+
+		f = q("all", "gender")
+		wantColumn(t, f, "gender", []any{"female", "male", "other", "unknown"})
+		wantColumn(t, f, "customers", []any{int64(2), int64(1), int64(0), int64(1)})
+		f = q("new", "gender")
+		wantColumn(t, f, "customers", []any{int64(1), int64(1), int64(0), int64(0)})
+		wantColumn(t, f, "share", []any{0.5, 0.5, 0.0, 0.0})
+		f = q("repeat", "gender")
+		wantColumn(t, f, "customers", []any{int64(1), int64(0), int64(0), int64(1)})
+
+		// c1's phone costs exactly 150: the band 150–300 holds its lower edge.
+		f = q("", "device_price_band")
+		wantColumn(t, f, "device_price_band", []any{"0–150", "150–300", "300–600", "600–1000", "1000+", "unknown"})
+		wantColumn(t, f, "customers", []any{int64(1), int64(1), int64(0), int64(0), int64(1), int64(1)})
+
+		f = q("", "country")
+		wantColumn(t, f, "country", []any{"DE", "US", "unknown"})
+		wantColumn(t, f, "customers", []any{int64(2), int64(1), int64(1)})
+		f = q("", "region")
+		wantColumn(t, f, "region", []any{"DE / BE", "DE / BY", "US / CA", "unknown"})
+
+		// At the week's end: c2 followed in the week (new), c1 follows and viewed in the week
+		// (active), c5 follows but viewed only in April (other), c3 unfollowed on 10 May.
+		f = q("", "follower_status")
+		wantColumn(t, f, "follower_status", []any{"new follower", "active follower", "other follower", "non-follower"})
+		wantColumn(t, f, "customers", []any{int64(1), int64(1), int64(1), int64(1)})
+
+		// Buyers' views in the week: c1 beauty, c2 beauty + tech; c5's April view and c4's view
+		// (not a buyer) do not count.
+		f = q("", "video_preference")
+		wantColumn(t, f, "video_preference", []any{"beauty", "tech"})
+		wantColumn(t, f, "views", []any{int64(2), int64(1)})
+		wantColumn(t, f, "share", []any{2.0 / 3, 1.0 / 3})
+	})
+
+	t.Run("empty period", func(t *testing.T) {
+		empty := analytics.Period{From: day(20), To: day(27)}
+		for _, q := range []analytics.BuyersQuery{{View: "channels"}, {View: "products"}} {
+			if f := run(t, q, empty)[0]; f.Rows() != 0 {
+				t.Errorf("%s: %d rows in an empty period", q.View, f.Rows())
+			}
+		}
+		f := run(t, analytics.BuyersQuery{View: "profile", Dimension: "gender"}, empty)[0]
+		wantColumn(t, f, "customers", []any{int64(0), int64(0), int64(0), int64(0)})
+		wantColumn(t, f, "share", []any{nil, nil, nil, nil})
+	})
+
+	t.Run("bad input", func(t *testing.T) {
+		for _, q := range []analytics.BuyersQuery{
+			{View: "channels", TopN: -1}, {View: "channels", TopN: 5000}, {View: "channels", RankBy: "best"},
+			{View: "channels", ContentKind: "podcast"}, {View: "products", RankBy: "x"},
+			{View: "profile", Dimension: "shoe_size"}, {View: "profile", Dimension: "gender", Group: "vip"},
+			{View: "trend", Bucket: "fortnight"},
+		} {
+			if _, err := e.Buyers(ctx, q, week, 0); !analytics.IsQueryError(err) {
+				t.Errorf("%+v: want a query error, got %v", q, err)
+			}
+		}
+	})
+}
+
+func TestBuyersWithoutSocialTables(t *testing.T) {
+	db := fixtureSQL(t, `DROP TABLE follows; DROP TABLE content_views;
+INSERT INTO customers (customer_id, created_at) VALUES (1, '2025-01-01Z');
+INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES (1, 1, '2026-05-05Z', true, 10);`)
+	e := analytics.New(db, analytics.DefaultShop())
+	week := analytics.Period{From: time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 5, 11, 0, 0, 0, 0, time.UTC)}
+	_, err := e.Buyers(context.Background(), analytics.BuyersQuery{View: "profile", Dimension: "follower_status"}, week, 0)
+	if !analytics.IsQueryError(err) || !contains(err.Error(), `relation "follows" does not exist`) {
+		t.Fatalf("want a clear error naming follows, got %v", err)
+	}
+	// The figures that need no social table still work.
+	if _, err := e.Buyers(context.Background(), analytics.BuyersQuery{View: "profile", Dimension: "gender"}, week, 0); err != nil {
+		t.Fatal(err)
+	}
+}

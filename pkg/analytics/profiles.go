@@ -1,0 +1,167 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/jackc/pgx/v5"
+)
+
+// profileDimension is one way to describe a group of customers. expr is a fixed SQL expression
+// over customers c, the group row grp and the periods row p; values lists every value in display
+// order (nil: order by size).
+type profileDimension struct {
+	Name   string
+	Expr   string
+	Social bool // needs the social relations
+	values []string
+	label  string
+}
+
+// ageBands are SPEC's age bands; age is the year of the period's end (shop time) minus the
+// birth year, the most a birth year tells.
+var ageBands = []string{"under 18", "18–24", "25–34", "35–44", "45–54", "55+", "unknown"}
+
+var profileDimensions = map[string]profileDimension{
+	"age_band": {Name: "age_band", label: "Age band", values: ageBands, Expr: `CASE
+        WHEN c.birth_year IS NULL THEN 'unknown'
+        WHEN p.ref_year - c.birth_year < 18 THEN 'under 18'
+        WHEN p.ref_year - c.birth_year < 25 THEN '18–24'
+        WHEN p.ref_year - c.birth_year < 35 THEN '25–34'
+        WHEN p.ref_year - c.birth_year < 45 THEN '35–44'
+        WHEN p.ref_year - c.birth_year < 55 THEN '45–54'
+        ELSE '55+'
+    END`},
+	"gender": {Name: "gender", label: "Gender", values: []string{"female", "male", "other", "unknown"},
+		Expr: `coalesce(c.gender, 'unknown')`},
+	"device_price_band": {Name: "device_price_band", label: "Device price",
+		// width_bucket gives 0 below the first edge, i for [edge i, edge i+1), n at or above the last.
+		Expr: `CASE WHEN c.device_price IS NULL THEN 'unknown' ELSE width_bucket(c.device_price, p.device_edges)::text END`},
+	"country": {Name: "country", label: "Country", Expr: `coalesce(c.country, 'unknown')`},
+	"region": {Name: "region", label: "Region",
+		Expr: `CASE WHEN c.region IS NULL THEN 'unknown' ELSE coalesce(c.country || ' / ', '') || c.region END`},
+	"follower_status": {Name: "follower_status", label: "Follower status", Social: true,
+		values: []string{"new follower", "active follower", "other follower", "non-follower"},
+		Expr:   `coalesce((SELECT fs.state || ' follower' FROM follower_states fs WHERE fs.customer_id = grp.customer_id), 'non-follower')`},
+	"video_preference": {Name: "video_preference", label: "Video category", Social: true},
+	"buyer_status": {Name: "buyer_status", label: "Buyer status",
+		values: []string{"new buyer", "repeat buyer", "non-purchasing"},
+		Expr: `coalesce((SELECT CASE WHEN cb.is_repeat THEN 'repeat buyer' ELSE 'new buyer' END
+                  FROM classified_buyers cb WHERE cb.customer_id = grp.customer_id), 'non-purchasing')`},
+}
+
+// profileStatements expands a profile statement once per dimension it offers.
+func profileStatements(name string, dims ...string) map[string]string {
+	out := map[string]string{}
+	for _, d := range dims {
+		dim := profileDimensions[d]
+		var b strings.Builder
+		if err := sqlTemplates.ExecuteTemplate(&b, name+".sql", dim); err != nil {
+			panic(fmt.Sprintf("analytics: sql/%s.sql for %s: %v", name, d, err))
+		}
+		out[d] = strings.TrimSpace(b.String()) + "\n"
+	}
+	return out
+}
+
+func dimensionNames(stmts map[string]string) string {
+	names := make([]string, 0, len(stmts))
+	for n := range stmts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// deviceBandLabels names the width_bucket results for the shop's device-price edges.
+func (s Shop) deviceBandLabels() []string {
+	e := s.DevicePriceEdges
+	labels := make([]string, 0, len(e)+2)
+	if len(e) == 0 {
+		return []string{"unknown"}
+	}
+	if e[0] > 0 {
+		labels = append(labels, fmt.Sprintf("0–%g", e[0]))
+	} else {
+		labels = append(labels, fmt.Sprintf("below %g", e[0]))
+	}
+	for i := 0; i+1 < len(e); i++ {
+		labels = append(labels, fmt.Sprintf("%g–%g", e[i], e[i+1]))
+	}
+	labels = append(labels, fmt.Sprintf("%g+", e[len(e)-1]), "unknown")
+	return labels
+}
+
+// runProfile runs a profile statement and returns a table frame: the dimension's values (all of a
+// closed set, in their order; otherwise by size, unknown last), their count and share.
+func (e *Engine) runProfile(ctx context.Context, what, frameName, sql string, dim profileDimension, args ...any) (*data.Frame, error) {
+	counts := map[string]int64{}
+	var total int64
+	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v string
+			var n int64
+			if err := rows.Scan(&v, &n); err != nil {
+				return err
+			}
+			counts[v] += n
+			total += n
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, explain(what, err)
+	}
+	values := dim.values
+	if dim.Name == "device_price_band" {
+		labels := e.shop.deviceBandLabels()
+		named := map[string]int64{}
+		for k, n := range counts {
+			if k == "unknown" {
+				named[k] += n
+				continue
+			}
+			var i int
+			fmt.Sscan(k, &i)
+			named[labels[i]] += n
+		}
+		counts, values = named, labels
+	}
+	if values == nil {
+		for v := range counts {
+			values = append(values, v)
+		}
+		sort.Slice(values, func(i, j int) bool {
+			a, b := values[i], values[j]
+			if (a == "unknown") != (b == "unknown") {
+				return b == "unknown"
+			}
+			if counts[a] != counts[b] {
+				return counts[a] > counts[b]
+			}
+			return a < b
+		})
+	}
+	unit, countName, countLabel := "short", "customers", "Customers"
+	if dim.Name == "video_preference" {
+		countName, countLabel = "views", "Content views"
+	}
+	f := newFrameBuilder(frameName)
+	val := f.str(dim.Name, dim.label)
+	cnt := f.int(countName, countLabel, unit)
+	share := f.ratio("share", "Share", "percentunit")
+	for _, v := range values {
+		val.Append(v)
+		cnt.Append(counts[v])
+		share.Append(ratio(float64(counts[v]), float64(total)))
+	}
+	return f.frame(sql), nil
+}

@@ -1,0 +1,33 @@
+{{/*
+Shared definitions of SPEC §4 Buyers, included by the buyers statements.
+
+"periods" must be defined before: (period, period_from, period_to, lookback_from).
+  buyers(P):        distinct customers with a valid order in P, with their revenue in P
+  new buyers(P):    buyers(P) with no valid order in [look-back start, P's start)
+  repeat buyers(P): the other buyers(P)
+Each buyer's earlier orders are probed through orders_valid_customer_placed_at, so the cost follows
+the period's buyers, not the length of the look-back.
+*/}}
+{{define "period_buyers"}}
+period_buyers AS (
+    SELECT p.period, o.customer_id, sum(o.total) AS revenue
+    FROM periods p
+    JOIN orders o ON o.is_valid AND o.placed_at >= p.period_from AND o.placed_at < p.period_to
+    GROUP BY p.period, o.customer_id
+),
+classified_buyers AS (
+    SELECT b.period,
+           b.customer_id,
+           b.revenue,
+           EXISTS (
+               SELECT 1
+               FROM orders earlier
+               WHERE earlier.customer_id = b.customer_id
+                 AND earlier.is_valid
+                 AND earlier.placed_at >= p.lookback_from
+                 AND earlier.placed_at < p.period_from
+           ) AS is_repeat
+    FROM period_buyers b
+    JOIN periods p USING (period)
+)
+{{end}}
