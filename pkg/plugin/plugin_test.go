@@ -147,3 +147,40 @@ func TestStatementTimeout(t *testing.T) {
 		t.Fatalf("want a statement timeout, got %v after %s", err, time.Since(start))
 	}
 }
+
+func TestResources(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, `INSERT INTO commerce.accounts VALUES (7, 'Shop', 'official');
+INSERT INTO commerce.content VALUES (70, 7, 'live', 'Launch', 'tech', '2026-01-02Z')`)
+	d := newInstance(t, settingsFor(t, dsn))
+	call := func(path string) (int, string) {
+		var status int
+		var body []byte
+		// Grafana sends the path without the query, and the whole URL beside it.
+		p, _, _ := strings.Cut(path, "?")
+		err := d.CallResource(context.Background(), &backend.CallResourceRequest{Method: "GET", Path: p, URL: "/api/datasources/uid/x/resources/" + path},
+			backend.CallResourceResponseSenderFunc(func(r *backend.CallResourceResponse) error {
+				status, body = r.Status, r.Body
+				return nil
+			}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return status, string(body)
+	}
+	if s, b := call("accounts"); s != 200 || strings.TrimSpace(b) != `[{"value":"7","text":"Shop (official)"}]` {
+		t.Errorf("accounts: %d %s", s, b)
+	}
+	if s, b := call("content?account=7"); s != 200 || !strings.Contains(b, `"value":"70"`) {
+		t.Errorf("content: %d %s", s, b)
+	}
+	if s, b := call("content?account=8"); s != 200 || strings.TrimSpace(b) != `[]` {
+		t.Errorf("content of another account: %d %s", s, b)
+	}
+	if s, b := call("stores"); s != 200 || strings.TrimSpace(b) != `[]` {
+		t.Errorf("stores: %d %s", s, b)
+	}
+	if s, b := call("secrets"); s != 404 || !strings.Contains(b, "use accounts, content or stores") {
+		t.Errorf("unknown resource: %d %s", s, b)
+	}
+}

@@ -21,7 +21,8 @@ type queryHandler func(ctx context.Context, q backend.DataQuery) (data.Frames, e
 // handlers maps each query type to its handler; the mux routes on the query's queryType.
 func (d *Datasource) handlers() map[string]queryHandler {
 	return map[string]queryHandler{
-		"buyers": d.buyers,
+		"buyers":    d.buyers,
+		"variables": d.variables,
 	}
 }
 
@@ -118,4 +119,12 @@ func (d *Datasource) buyers(ctx context.Context, q backend.DataQuery) (data.Fram
 		return nil, err
 	}
 	return d.engine.Buyers(ctx, bq, period(q), q.Interval)
+}
+
+func (d *Datasource) variables(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+	var lq analytics.ListQuery
+	if err := decode(q, &lq); err != nil {
+		return nil, err
+	}
+	return d.engine.ListFrame(ctx, lq)
 }
