@@ -16,4 +16,4 @@ CREATE INDEX IF NOT EXISTS follows_customer_id ON follows (customer_id);
 CREATE INDEX IF NOT EXISTS content_views_viewed_at ON content_views (viewed_at) INCLUDE (customer_id, content_id);
 CREATE INDEX IF NOT EXISTS email_events_customer_occurred_at ON email_events (customer_id, occurred_at);
 
-ANALYZE;
+ANALYZE customers, orders, order_items, products, accounts, content, follows, content_views, email_events;
