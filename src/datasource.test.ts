@@ -1,32 +1,40 @@
-import { CoreApp, DataSourceInstanceSettings, PluginMetaInfo, PluginType } from '@grafana/data';
+import { CoreApp, DataQueryRequest, VariableSupportType } from '@grafana/data';
+import { of } from 'rxjs';
 
 import { DataSource } from './datasource';
-import { CAOptions, CAQuery, DEFAULT_QUERY } from './types';
+import { VariableQueryEditor } from './components/VariableQueryEditor';
+import { dataSourceWithResources, instanceSettings } from './testUtils';
+import { CAQuery, DEFAULT_QUERY } from './types';
+import { CAVariableSupport } from './variables';
+
+// A dashboard with a single-value variable, a multi-value one and one with nothing selected.
+const VARIABLES: Record<string, string | string[]> = {
+  comparison: 'offset_28d',
+  view: 'summary',
+  group: 'active',
+  account: '7',
+  accounts: ['1', '2'],
+  none: [],
+};
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
   getTemplateSrv: () => ({
-    replace: (text: string) => text.replace('$comparison', 'offset_28d').replace('$view', 'summary'),
+    // Like Grafana's: a multi-value variable goes through the format function as an array; without
+    // one it is written as {a,b}.
+    replace: (text: string, _scopedVars: unknown, format?: (value: string | string[]) => string) =>
+      text.replace(/\$(\w+)/g, (match, name: string) => {
+        const value = VARIABLES[name];
+        if (value === undefined) {
+          return match;
+        }
+        if (format) {
+          return format(value);
+        }
+        return Array.isArray(value) ? `{${value.join(',')}}` : value;
+      }),
   }),
 }));
-
-const instanceSettings: DataSourceInstanceSettings<CAOptions> = {
-  id: 1,
-  uid: 'ca',
-  type: 'storelens-customeranalytics-datasource',
-  name: 'Customer Analytics',
-  access: 'proxy',
-  readOnly: false,
-  jsonData: {},
-  meta: {
-    id: 'storelens-customeranalytics-datasource',
-    name: 'Customer Analytics',
-    type: PluginType.datasource,
-    module: '',
-    baseUrl: '',
-    info: {} as PluginMetaInfo,
-  },
-};
 
 describe('DataSource', () => {
   const ds = new DataSource(instanceSettings);
@@ -41,26 +49,88 @@ describe('DataSource', () => {
   });
 
   it('interpolates dashboard variables in the string fields', () => {
-    const query: CAQuery = { refId: 'A', queryType: 'buyers', view: '$view', comparison: '$comparison' as never };
+    const query: CAQuery = {
+      refId: 'A',
+      queryType: 'followers',
+      view: '$view',
+      comparison: '$comparison' as never,
+      group: '$group' as never,
+      channel: 'source',
+      topN: 10,
+      perAccount: true,
+    };
     expect(ds.applyTemplateVariables(query, {})).toEqual({
       refId: 'A',
-      queryType: 'buyers',
+      queryType: 'followers',
       view: 'summary',
       comparison: 'offset_28d',
+      group: 'active',
+      channel: 'source',
+      topN: 10,
+      perAccount: true,
     });
   });
 
+  it('expands a multi-value variable in accounts into one account per value', () => {
+    const query: CAQuery = { refId: 'A', queryType: 'followers', accounts: ['$accounts', '9', '$account', '2'] };
+    expect(ds.applyTemplateVariables(query, {}).accounts).toEqual(['1', '2', '9', '7']);
+  });
+
+  it('leaves accounts empty (all accounts) when a variable has nothing selected', () => {
+    const query: CAQuery = { refId: 'A', queryType: 'followers', accounts: ['$none'] };
+    expect(ds.applyTemplateVariables(query, {}).accounts).toEqual([]);
+  });
+
+  it('interpolates the list and accounts of a variable query', () => {
+    const query: CAQuery = { refId: 'A', queryType: 'variables', list: 'content', accounts: ['$account'] };
+    expect(ds.applyTemplateVariables(query, {})).toEqual({ ...query, accounts: ['7'] });
+  });
+
   it('leaves fields that are not set unset', () => {
-    expect(ds.applyTemplateVariables({ refId: 'A' }, {})).toEqual({
-      refId: 'A',
-      queryType: undefined,
-      view: undefined,
-      comparison: undefined,
-    });
+    expect(ds.applyTemplateVariables({ refId: 'A' }, {})).toStrictEqual({ refId: 'A' });
   });
 
   it('skips hidden queries', () => {
     expect(ds.filterQuery({ refId: 'A', ...DEFAULT_QUERY })).toBe(true);
     expect(ds.filterQuery({ refId: 'A', ...DEFAULT_QUERY, hide: true })).toBe(false);
+  });
+
+  it('asks the backend resources for lists, content narrowed to some accounts', async () => {
+    const { ds, getResource } = dataSourceWithResources([{ value: '5', text: 'Launch LIVE' }]);
+    await expect(ds.listOptions('accounts')).resolves.toEqual([{ value: '5', text: 'Launch LIVE' }]);
+    expect(getResource).toHaveBeenLastCalledWith('accounts', undefined, { showErrorAlert: false });
+    await ds.listOptions('content', ['1', '2']);
+    expect(getResource).toHaveBeenLastCalledWith('content', { account: ['1', '2'] }, { showErrorAlert: false });
+  });
+});
+
+describe('variable support', () => {
+  const ds = new DataSource(instanceSettings);
+  const variables = ds.variables as CAVariableSupport;
+
+  it('is custom variable support with its own editor', () => {
+    expect(variables).toBeInstanceOf(CAVariableSupport);
+    expect(variables.getType()).toBe(VariableSupportType.Custom);
+    expect(variables.editor).toBe(VariableQueryEditor);
+    expect(variables.getDefaultQuery()).toEqual({ queryType: 'variables', list: 'accounts' });
+  });
+
+  it('runs variable queries through the backend as query type variables', () => {
+    const query = jest.spyOn(ds, 'query').mockReturnValue(of({ data: [] }));
+    const request = {
+      targets: [
+        // A saved variable, with the panel defaults Grafana merges in.
+        { refId: 'A', queryType: 'variables', list: 'content', accounts: ['1'], view: 'summary' },
+        // A new variable that was never edited.
+        '',
+      ],
+    } as unknown as DataQueryRequest<CAQuery>;
+    variables.query(request);
+    expect(query).toHaveBeenCalledWith({
+      targets: [
+        { refId: 'A', queryType: 'variables', list: 'content', accounts: ['1'] },
+        { refId: 'variables', queryType: 'variables', list: 'accounts' },
+      ],
+    });
   });
 });

@@ -1,7 +1,31 @@
 import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 
-import { CAOptions, CAQuery, DEFAULT_QUERY } from './types';
+import { CAOptions, CAQuery, DEFAULT_QUERY, VariableList } from './types';
+import { CAVariableSupport } from './variables';
+
+/** One entry of the backend's `accounts`, `content` and `stores` resources. */
+export interface ListOption {
+  value: string;
+  text: string;
+}
+
+/** The string fields of a query; each may hold dashboard variables. */
+const STRING_FIELDS = [
+  'queryType',
+  'view',
+  'comparison',
+  'bucket',
+  'contentKind',
+  'rankBy',
+  'group',
+  'channel',
+  'dimension',
+  'list',
+] as const satisfies ReadonlyArray<keyof CAQuery>;
+
+/** Joins the values of a multi-value variable while interpolating; no id contains it. */
+const VALUE_SEPARATOR = '\u001f';
 
 /**
  * The front half of the datasource: Grafana sends each query to the Go backend, which computes it
@@ -10,27 +34,55 @@ import { CAOptions, CAQuery, DEFAULT_QUERY } from './types';
 export class DataSource extends DataSourceWithBackend<CAQuery, CAOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<CAOptions>) {
     super(instanceSettings);
+    // Query variables use their own editor and run as query type 'variables'.
+    this.variables = new CAVariableSupport(this);
   }
 
   getDefaultQuery(_: CoreApp): Partial<CAQuery> {
     return DEFAULT_QUERY;
   }
 
-  /** Replaces dashboard variables (e.g. `$comparison`) in the query's string fields. */
+  /**
+   * Replaces dashboard variables (e.g. `$comparison`) in the query's string fields, and in each
+   * account id; a multi-value variable in `accounts` becomes one account per value.
+   */
   applyTemplateVariables(query: CAQuery, scopedVars: ScopedVars): CAQuery {
     const templateSrv = getTemplateSrv();
-    const interpolate = <T extends string>(value: T | undefined): T | undefined =>
-      value === undefined ? undefined : (templateSrv.replace(value, scopedVars) as T);
-    return {
-      ...query,
-      queryType: interpolate(query.queryType),
-      view: interpolate(query.view),
-      comparison: interpolate(query.comparison),
-    };
+    const out: CAQuery = { ...query };
+    const interpolated: Partial<Record<(typeof STRING_FIELDS)[number], string>> = {};
+    for (const field of STRING_FIELDS) {
+      const value = query[field];
+      if (typeof value === 'string') {
+        interpolated[field] = templateSrv.replace(value, scopedVars);
+      }
+    }
+    Object.assign(out, interpolated);
+    if (Array.isArray(query.accounts)) {
+      out.accounts = expandValues(query.accounts, scopedVars);
+    }
+    return out;
   }
 
   /** Hidden queries are not sent to the backend. */
   filterQuery(query: CAQuery): boolean {
     return !query.hide;
   }
+
+  /** The choices of a list from the backend's resources; content may be narrowed to some accounts. */
+  listOptions(list: VariableList, accounts: string[] = []): Promise<ListOption[]> {
+    const params = accounts.length > 0 ? { account: accounts } : undefined;
+    // The editors show their own message when this fails, so no toast as well.
+    return this.getResource<ListOption[]>(list, params, { showErrorAlert: false });
+  }
+}
+
+/**
+ * Interpolates each value; a multi-value variable yields one value per selected value. Empty
+ * results are dropped, so a variable with nothing selected leaves the list empty ("all").
+ */
+function expandValues(values: string[], scopedVars: ScopedVars): string[] {
+  const templateSrv = getTemplateSrv();
+  const joinValues = (value: string | string[]) => (Array.isArray(value) ? value.join(VALUE_SEPARATOR) : value);
+  const out = values.flatMap((v) => templateSrv.replace(v, scopedVars, joinValues).split(VALUE_SEPARATOR));
+  return Array.from(new Set(out.filter((v) => v.trim() !== '')));
 }

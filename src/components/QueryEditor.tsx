@@ -1,98 +1,199 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, RadioButtonGroup, Select, Stack } from '@grafana/ui';
+import { InlineField, InlineFieldRow, InlineSwitch, Input, RadioButtonGroup, Select } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
 import {
-  CAOptions,
-  CAQuery,
-  Choice,
-  COMPARISONS,
-  Comparison,
-  DEFAULT_QUERY,
-  QUERY_TYPES,
-  queryTypeInfo,
-} from '../types';
+  availableChoices,
+  changeOption,
+  changeQueryType,
+  changeView,
+  isTemplateVariable,
+  validateNumber,
+  visibleOptions,
+  withDefaults,
+} from '../queryModel';
+import { CAOptions, CAQuery, Choice, NumberOption, OptionInfo, OptionName, QUERY_TYPES, queryTypeInfo } from '../types';
+import { AccountsField } from './AccountsField';
 
 type Props = QueryEditorProps<DataSource, CAQuery, CAOptions>;
 
 const LABEL_WIDTH = 16;
 
-/** Options for a Select, plus the current value if it is not one of them (e.g. a `$variable`). */
-function selectOptions<T extends string>(choices: Array<Choice<T>>, current: string | undefined): SelectableValue[] {
-  const options: SelectableValue[] = choices.map((c) => ({
+/** Options for a Select or radio group, plus the current value if it is not one of them (e.g. a `$variable`). */
+function choiceOptions(choices: Choice[], current: unknown): Array<SelectableValue<string>> {
+  const options: Array<SelectableValue<string>> = choices.map((c) => ({
     value: c.value,
     label: c.label,
     description: c.description,
   }));
-  if (current && !choices.some((c) => c.value === current)) {
-    options.push({ value: current, label: current });
+  if (typeof current === 'string' && current !== '' && !choices.some((c) => c.value === current)) {
+    const description = isTemplateVariable(current) ? 'Dashboard variable' : 'Not a value this query type knows';
+    options.push({ value: current, label: current, description });
   }
   return options;
 }
 
-/** Picks what to compute: the query type, its view, and the period to compare with. */
-export function QueryEditor({ query, onChange, onRunQuery }: Props) {
+/**
+ * Picks what to compute: the query type, its view, and the options of that view (QUERY_TYPES
+ * says which). Every change runs the query; changing the query type or view resets the options.
+ */
+export function QueryEditor({ datasource, query, onChange, onRunQuery }: Props) {
   const typeInfo = queryTypeInfo(query.queryType);
-  const views = typeInfo?.views ?? [];
-  const comparison = query.comparison ?? DEFAULT_QUERY.comparison;
+  const shown = withDefaults(query);
+  const idPrefix = `ca-${query.refId}`;
 
-  const update = (patch: Partial<CAQuery>) => {
-    onChange({ ...query, ...patch });
+  const apply = (next: CAQuery) => {
+    onChange(next);
     onRunQuery();
   };
 
-  const onQueryTypeChange = (selected: SelectableValue<string>) => {
-    const next = queryTypeInfo(selected.value);
-    update({
-      queryType: selected.value as CAQuery['queryType'],
-      // Keep the view if the new query type has it too, otherwise take its first view.
-      view: next?.views.some((v) => v.value === query.view) ? query.view : next?.views[0]?.value,
-    });
-  };
-
   return (
-    <Stack gap={1} wrap="wrap">
-      <InlineField
-        label="Query type"
-        labelWidth={LABEL_WIDTH}
-        tooltip="What to compute, e.g. Buyers: new and repeat buyers in the selected period"
-      >
-        <Select
-          inputId="ca-query-queryType"
-          aria-label="Query type"
-          options={selectOptions(QUERY_TYPES, query.queryType)}
-          value={query.queryType ?? null}
-          onChange={onQueryTypeChange}
-          placeholder="Choose a query type"
-          width={24}
-        />
-      </InlineField>
-      {views.length > 0 && (
-        <InlineField label="View" labelWidth={LABEL_WIDTH} tooltip="Which figures of the query type to show">
-          <RadioButtonGroup
-            id="ca-query-view"
-            aria-label="View"
-            options={views.map((v) => ({ value: v.value, label: v.label, description: v.description }))}
-            value={query.view}
-            onChange={(view) => update({ view })}
+    <>
+      <InlineFieldRow>
+        <InlineField
+          label="Query type"
+          labelWidth={LABEL_WIDTH}
+          tooltip="What to compute, e.g. Buyers: new and repeat buyers in the selected period"
+        >
+          <Select
+            inputId={`${idPrefix}-queryType`}
+            aria-label="Query type"
+            options={choiceOptions(QUERY_TYPES, query.queryType)}
+            value={query.queryType ?? null}
+            onChange={(selected: SelectableValue<string>) => {
+              // Choosing the query type again keeps the options; another one starts from its defaults.
+              if (selected.value !== query.queryType) {
+                apply(changeQueryType(query, selected.value as NonNullable<CAQuery['queryType']>));
+              }
+            }}
+            placeholder="Choose a query type"
+            width={24}
           />
         </InlineField>
-      )}
-      <InlineField
-        label="Compare with"
-        labelWidth={LABEL_WIDTH}
-        tooltip="The period the selected time range is compared with for the change columns"
-      >
-        <Select
-          inputId="ca-query-comparison"
-          aria-label="Compare with"
-          options={selectOptions(COMPARISONS, comparison)}
-          value={comparison}
-          onChange={(selected: SelectableValue<string>) => update({ comparison: selected.value as Comparison })}
-          width={24}
+        {typeInfo && (
+          <InlineField label="View" labelWidth={LABEL_WIDTH} tooltip="Which figures of the query type to show">
+            <RadioButtonGroup
+              aria-label="View"
+              options={choiceOptions(typeInfo.views, shown.view)}
+              value={shown.view}
+              onChange={(view) => apply(changeView(query, view))}
+            />
+          </InlineField>
+        )}
+      </InlineFieldRow>
+      <InlineFieldRow>
+        {visibleOptions(shown).map(([name, info]) => (
+          <OptionField
+            key={name}
+            id={`${idPrefix}-${name}`}
+            name={name}
+            info={info}
+            query={shown}
+            datasource={datasource}
+            onChange={(value) => apply(changeOption(query, name, value))}
+          />
+        ))}
+      </InlineFieldRow>
+    </>
+  );
+}
+
+interface OptionFieldProps {
+  id: string;
+  name: OptionName;
+  info: OptionInfo;
+  /** The query with defaults filled in. */
+  query: CAQuery;
+  datasource: DataSource;
+  onChange: (value: unknown) => void;
+}
+
+/** One option of the view, with the control its kind calls for. */
+function OptionField({ id, name, info, query, datasource, onChange }: OptionFieldProps) {
+  const value = query[name];
+  switch (info.kind) {
+    case 'accounts':
+      return (
+        <AccountsField
+          datasource={datasource}
+          id={id}
+          label={info.label}
+          tooltip={info.description}
+          labelWidth={LABEL_WIDTH}
+          value={Array.isArray(value) ? value : []}
+          onChange={onChange}
         />
-      </InlineField>
-    </Stack>
+      );
+    case 'switch':
+      return (
+        <InlineField label={info.label} labelWidth={LABEL_WIDTH} tooltip={info.description}>
+          <InlineSwitch
+            id={id}
+            value={value === true}
+            onChange={(e: React.FormEvent<HTMLInputElement>) => onChange(e.currentTarget.checked)}
+          />
+        </InlineField>
+      );
+    case 'number':
+      // Remount when the query's value changes elsewhere (e.g. a view change), to show it.
+      return <NumberField key={String(value)} id={id} info={info} value={value} onChange={onChange} />;
+    case 'choice': {
+      const options = choiceOptions(availableChoices(info, query), value);
+      return (
+        <InlineField label={info.label} labelWidth={LABEL_WIDTH} tooltip={info.description}>
+          {info.control === 'radio' ? (
+            <RadioButtonGroup aria-label={info.label} options={options} value={value as string} onChange={onChange} />
+          ) : (
+            <Select
+              inputId={id}
+              aria-label={info.label}
+              options={options}
+              value={value as string}
+              onChange={(selected: SelectableValue<string>) => onChange(selected.value)}
+              width={24}
+            />
+          )}
+        </InlineField>
+      );
+    }
+  }
+}
+
+interface NumberFieldProps {
+  id: string;
+  info: NumberOption;
+  value: unknown;
+  onChange: (value: number) => void;
+}
+
+/** A whole number, checked as it is typed and applied when the field loses focus, if valid. */
+function NumberField({ id, info, value, onChange }: NumberFieldProps) {
+  const [text, setText] = useState(value === undefined ? '' : String(value));
+  const error = validateNumber(text, info.min, info.max);
+  return (
+    <InlineField
+      label={info.label}
+      labelWidth={LABEL_WIDTH}
+      tooltip={info.description}
+      invalid={error !== undefined}
+      error={error}
+    >
+      <Input
+        id={id}
+        type="number"
+        min={info.min}
+        max={info.max}
+        step={1}
+        width={12}
+        value={text}
+        onChange={(e: React.FormEvent<HTMLInputElement>) => setText(e.currentTarget.value)}
+        onBlur={() => {
+          if (error === undefined && Number(text) !== value) {
+            onChange(Number(text));
+          }
+        }}
+      />
+    </InlineField>
   );
 }
