@@ -55,7 +55,7 @@ func fixtureDB(t *testing.T, orders []order) *database.DB {
 	return openDB(t, dsn)
 }
 
-func openDB(t *testing.T, dsn string) *database.DB {
+func openDB(t testing.TB, dsn string) *database.DB {
 	t.Helper()
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
