@@ -59,3 +59,33 @@ func BenchmarkBuyers(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFollowers prints the latency of each followers view on the demo shop (ms/op).
+func BenchmarkFollowers(b *testing.B) {
+	e := benchEngine(b)
+	ctx := context.Background()
+	for _, bc := range []struct {
+		name string
+		q    analytics.FollowersQuery
+		p    analytics.Period
+	}{
+		{"summary/7d", analytics.FollowersQuery{}, lastDays(7)},
+		{"summary/30d/one-account", analytics.FollowersQuery{Accounts: []string{"2"}}, lastDays(30)},
+		{"trend/30d-daily", analytics.FollowersQuery{View: "trend", Bucket: "day"}, lastDays(30)},
+		{"trend/30d-daily-per-account", analytics.FollowersQuery{View: "trend", Bucket: "day", PerAccount: true}, lastDays(30)},
+		{"channels/source/30d", analytics.FollowersQuery{View: "channels"}, lastDays(30)},
+		{"channels/content/30d", analytics.FollowersQuery{View: "channels", Channel: "content"}, lastDays(30)},
+		{"channels/viewed_content/30d", analytics.FollowersQuery{View: "channels", Group: "active", Channel: "viewed_content"}, lastDays(30)},
+		{"profile/buyer_status/30d", analytics.FollowersQuery{View: "profile", Dimension: "buyer_status"}, lastDays(30)},
+		{"profile/age_band/30d", analytics.FollowersQuery{View: "profile", Group: "active", Dimension: "age_band"}, lastDays(30)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := e.Followers(ctx, bc.q, bc.p, 24*time.Hour); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/op")
+		})
+	}
+}

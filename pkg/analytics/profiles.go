@@ -14,8 +14,10 @@ import (
 // over customers c, the group row grp and the periods row p; values lists every value in display
 // order (nil: order by size).
 type profileDimension struct {
-	Name   string
-	Expr   string
+	Name string
+	Expr string
+	// Join is a fixed join the expression needs (one row per group customer at most).
+	Join   string
 	Social bool // needs the social relations
 	values []string
 	label  string
@@ -45,12 +47,13 @@ var profileDimensions = map[string]profileDimension{
 		Expr: `CASE WHEN c.region IS NULL THEN 'unknown' ELSE coalesce(c.country || ' / ', '') || c.region END`},
 	"follower_status": {Name: "follower_status", label: "Follower status", Social: true,
 		values: []string{"new follower", "active follower", "other follower", "non-follower"},
-		Expr:   `coalesce((SELECT fs.state || ' follower' FROM follower_states fs WHERE fs.customer_id = grp.customer_id), 'non-follower')`},
+		Join:   `LEFT JOIN follower_states fs ON fs.customer_id = grp.customer_id`,
+		Expr:   `coalesce(fs.state || ' follower', 'non-follower')`},
 	"video_preference": {Name: "video_preference", label: "Video category", Social: true},
 	"buyer_status": {Name: "buyer_status", label: "Buyer status",
 		values: []string{"new buyer", "repeat buyer", "non-purchasing"},
-		Expr: `coalesce((SELECT CASE WHEN cb.is_repeat THEN 'repeat buyer' ELSE 'new buyer' END
-                  FROM classified_buyers cb WHERE cb.customer_id = grp.customer_id), 'non-purchasing')`},
+		Join:   `LEFT JOIN classified_buyers cb ON cb.customer_id = grp.customer_id`,
+		Expr:   `CASE WHEN cb.customer_id IS NULL THEN 'non-purchasing' WHEN cb.is_repeat THEN 'repeat buyer' ELSE 'new buyer' END`},
 }
 
 // profileStatements expands a profile statement once per dimension it offers.

@@ -155,11 +155,16 @@ func (db *DB) Read(ctx context.Context, fn func(tx pgx.Tx) error) error {
 		timeout = fmt.Sprintf("%dms", db.statementTimeout.Milliseconds())
 	}
 	// set_config takes bound values, so neither the schema nor the timeout is spliced into SQL.
-	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true), set_config('search_path', $2, true)", timeout, db.searchPath); err != nil {
+	// The analytics aggregate per customer: more memory per sort or hash than PostgreSQL's
+	// default 4MB keeps them off disk, and this only lasts for the transaction.
+	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true), set_config('search_path', $2, true), set_config('work_mem', $3, true)", timeout, db.searchPath, workMem); err != nil {
 		return fmt.Errorf("database: configure transaction: %w", err)
 	}
 	return fn(tx)
 }
+
+// workMem is the per-operation memory of the plugin's transactions.
+const workMem = "64MB"
 
 // Stat reports the pool's connection counts (for tests and diagnostics).
 func (db *DB) Stat() *pgxpool.Stat { return db.pool.Stat() }

@@ -22,6 +22,7 @@ type queryHandler func(ctx context.Context, q backend.DataQuery) (data.Frames, e
 func (d *Datasource) handlers() map[string]queryHandler {
 	return map[string]queryHandler{
 		"buyers":    d.buyers,
+		"followers": d.followers,
 		"variables": d.variables,
 	}
 }
@@ -119,6 +120,14 @@ func (d *Datasource) buyers(ctx context.Context, q backend.DataQuery) (data.Fram
 		return nil, err
 	}
 	return d.engine.Buyers(ctx, bq, period(q), q.Interval)
+}
+
+func (d *Datasource) followers(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+	var fq analytics.FollowersQuery
+	if err := decode(q, &fq); err != nil {
+		return nil, err
+	}
+	return d.engine.Followers(ctx, fq, period(q), q.Interval)
 }
 
 func (d *Datasource) variables(ctx context.Context, q backend.DataQuery) (data.Frames, error) {

@@ -3,41 +3,52 @@ Shared definitions of SPEC §4 Followers, included by the statements that need t
 "periods" must be defined before with (period, period_from, period_to, accounts), accounts being
 the ids (as text) of the account set A, empty for all accounts.
 
-  followers at t:  customers with a follow of an account in A that started before t and had not
-                   ended at t (unfollowed_at is null or not before t: "as of t" reads rows before t)
-  new followers:   followers at the period's end whose current follow started in the period
+  current follows: the follows of an account in A current at the period's end: started before it
+                   and not ended before it (unfollowed_at is null or not before the end: "as of t"
+                   reads rows before t)
+  followers at t:  customers with a current follow at t
+  new followers:   followers at the period's end with a current follow that started in the period
   active followers: followers at the period's end, not new, who viewed content of an account in A
                    during the period
+Viewers are found with one scan of the period's views (content_views_viewed_at), not one probe per
+follower: content_views has no per-customer index.
 */}}
-{{define "current_followers"}}
-current_followers AS (
-    SELECT p.period,
-           f.customer_id,
-           bool_or(f.followed_at >= p.period_from) AS is_new
+{{define "current_follows"}}
+current_follows AS (
+    SELECT p.period, f.account_id, f.customer_id, f.followed_at, f.source, f.content_id
     FROM periods p
     JOIN follows f
       ON f.followed_at < p.period_to
      AND (f.unfollowed_at IS NULL OR f.unfollowed_at >= p.period_to)
      AND (cardinality(p.accounts) = 0 OR f.account_id::text = ANY (p.accounts))
-    GROUP BY p.period, f.customer_id
+)
+{{end}}
+{{define "current_followers"}}
+{{template "current_follows"}},
+current_followers AS (
+    SELECT cf.period,
+           cf.customer_id,
+           bool_or(cf.followed_at >= p.period_from) AS is_new
+    FROM current_follows cf
+    JOIN periods p USING (period)
+    GROUP BY cf.period, cf.customer_id
+),
+period_viewers AS (
+    SELECT DISTINCT p.period, v.customer_id
+    FROM periods p
+    JOIN content_views v ON v.viewed_at >= p.period_from AND v.viewed_at < p.period_to
+    JOIN content ct ON ct.content_id = v.content_id
+    WHERE cardinality(p.accounts) = 0 OR ct.account_id::text = ANY (p.accounts)
 ),
 follower_states AS (
     SELECT cf.period,
            cf.customer_id,
            CASE
                WHEN cf.is_new THEN 'new'
-               WHEN EXISTS (
-                   SELECT 1
-                   FROM content_views v
-                   JOIN content ct ON ct.content_id = v.content_id
-                   WHERE v.customer_id = cf.customer_id
-                     AND v.viewed_at >= p.period_from
-                     AND v.viewed_at < p.period_to
-                     AND (cardinality(p.accounts) = 0 OR ct.account_id::text = ANY (p.accounts))
-               ) THEN 'active'
+               WHEN pv.customer_id IS NOT NULL THEN 'active'
                ELSE 'other'
            END AS state
     FROM current_followers cf
-    JOIN periods p USING (period)
+    LEFT JOIN period_viewers pv USING (period, customer_id)
 )
 {{end}}

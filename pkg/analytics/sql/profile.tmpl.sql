@@ -21,6 +21,7 @@ SELECT {{.Expr}} AS value, count(*) AS n
 FROM grp
 JOIN periods p ON true
 LEFT JOIN customers c ON c.customer_id = grp.customer_id
+{{.Join}}
 GROUP BY 1
 {{- end}}
 {{end}}
