@@ -116,6 +116,9 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 		{RefID: "B", QueryType: "nonsense", TimeRange: day, JSON: []byte(`{}`)},
 		{RefID: "C", QueryType: "buyers", TimeRange: day, JSON: []byte(`{"view":`)},
 		{RefID: "D", QueryType: "buyers", TimeRange: day, JSON: []byte(`{"view":"nope"}`)},
+		{RefID: "E", QueryType: "followers", TimeRange: day, JSON: []byte(`{"view":"summary"}`)},
+		{RefID: "F", QueryType: "variables", TimeRange: day, JSON: []byte(`{"list":"accounts"}`)},
+		{RefID: "G", QueryType: "buyers", TimeRange: day, JSON: []byte(`{"view":"trend","bucket":"hour","comparison":"none"}`)},
 	}}
 	protoResp, err := data.QueryData(ctx, backend.ToProto().QueryDataRequest(req))
 	if err != nil {
@@ -142,6 +145,11 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 	}
 	if f.Fields[3].Config.Unit != "currencyEUR" || f.Meta.ExecutedQueryString == "" {
 		t.Errorf("unit %q, executed SQL %d bytes", f.Fields[3].Config.Unit, len(f.Meta.ExecutedQueryString))
+	}
+	for ref, rows := range map[string]int{"E": 3, "F": 0, "G": 24} {
+		if r := resp.Responses[ref]; r.Error != nil || len(r.Frames) != 1 || r.Frames[0].Rows() != rows {
+			t.Errorf("%s: %v, frames %v", ref, r.Error, r.Frames)
+		}
 	}
 	for ref, want := range map[string]string{"B": `unknown query type "nonsense"`, "C": "malformed", "D": `unknown view "nope"`} {
 		r := resp.Responses[ref]
