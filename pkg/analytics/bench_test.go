@@ -74,6 +74,7 @@ func BenchmarkFollowers(b *testing.B) {
 		{"trend/30d-daily", analytics.FollowersQuery{View: "trend", Bucket: "day"}, lastDays(30)},
 		{"trend/30d-daily-per-account", analytics.FollowersQuery{View: "trend", Bucket: "day", PerAccount: true}, lastDays(30)},
 		{"channels/source/30d", analytics.FollowersQuery{View: "channels"}, lastDays(30)},
+		{"channels/source-active/30d", analytics.FollowersQuery{View: "channels", Group: "active"}, lastDays(30)},
 		{"channels/content/30d", analytics.FollowersQuery{View: "channels", Channel: "content"}, lastDays(30)},
 		{"channels/viewed_content/30d", analytics.FollowersQuery{View: "channels", Group: "active", Channel: "viewed_content"}, lastDays(30)},
 		{"profile/buyer_status/30d", analytics.FollowersQuery{View: "profile", Dimension: "buyer_status"}, lastDays(30)},

@@ -2,6 +2,7 @@ package analytics_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -133,6 +134,20 @@ SELECT count(*) FROM (
 WHERE EXISTS (SELECT 1 FROM commerce.content_views v WHERE v.customer_id = f.customer_id AND v.viewed_at >= $1 AND v.viewed_at < $2)`, month.From, month.To)
 		wantEqual(t, "active followers", active, int64(activeInd))
 		sumShares(t, f, "follower_share", 2) // new + active ≤ total; check the two rows are shares of it
+
+		// The trend counts the same groups another way (islands of follows): each day's bucket
+		// must equal that day's summary, for all accounts and for one.
+		week := analytics.Period{From: end.AddDate(0, 0, -7), To: end}
+		for _, accounts := range [][]string{nil, {"2"}} {
+			tr := first(t)(e.Followers(ctx, analytics.FollowersQuery{View: "trend", Bucket: "day", Comparison: "none", Accounts: accounts}, week, 0))
+			for i := 0; i < 7; i++ {
+				day := analytics.Period{From: week.From.AddDate(0, 0, i), To: week.From.AddDate(0, 0, i+1)}
+				s := first(t)(e.Followers(ctx, analytics.FollowersQuery{Comparison: "none", Accounts: accounts}, day, 0))
+				for g := 0; g < 3; g++ {
+					wantEqual(t, fmt.Sprintf("accounts %v day %d group %d", accounts, i, g), tr.Fields[1+g].At(i), s.Fields[1].At(g))
+				}
+			}
+		}
 	})
 }
 

@@ -43,7 +43,11 @@ const (
 	FollowersProfile  = "profile"
 )
 
-var followersByPeriodSQL = statement("followers_by_period")
+var (
+	followersByPeriodSQL = statement("followers_by_period")
+	// followersTrendSQL counts the same groups for many buckets in one pass over the follows.
+	followersTrendSQL = statement("followers_trend")
+)
 
 // followerGroup is the size and valid-order revenue of a group of followers.
 type followerGroup struct {
@@ -104,7 +108,7 @@ func accountIDs(ids []string) []string {
 
 // followerCountsFor computes the follower groups of each period in one statement, for A as a
 // whole or, with perAccount, for each account of A (ordered by name).
-func (e *Engine) followerCountsFor(ctx context.Context, periods []Period, accounts []string, perAccount bool) ([]followerSeries, error) {
+func (e *Engine) followerCountsFor(ctx context.Context, sql string, periods []Period, accounts []string, perAccount bool) ([]followerSeries, error) {
 	froms := make([]time.Time, len(periods))
 	tos := make([]time.Time, len(periods))
 	for i, p := range periods {
@@ -112,7 +116,7 @@ func (e *Engine) followerCountsFor(ctx context.Context, periods []Period, accoun
 	}
 	var out []followerSeries
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, followersByPeriodSQL, froms, tos, accountIDs(accounts), perAccount)
+		rows, err := tx.Query(ctx, sql, froms, tos, accountIDs(accounts), perAccount)
 		if err != nil {
 			return err
 		}
@@ -160,7 +164,7 @@ func (e *Engine) followersSummary(ctx context.Context, q FollowersQuery, p Perio
 	if hasCmp {
 		periods = append(periods, cmp)
 	}
-	series, err := e.followerCountsFor(ctx, periods, q.Accounts, false)
+	series, err := e.followerCountsFor(ctx, followersByPeriodSQL, periods, q.Accounts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +244,7 @@ func (e *Engine) followersTrend(ctx context.Context, q FollowersQuery, p Period,
 		}
 		periods = append(periods, prevBuckets...)
 	}
-	series, err := e.followerCountsFor(ctx, periods, q.Accounts, q.PerAccount)
+	series, err := e.followerCountsFor(ctx, followersTrendSQL, periods, q.Accounts, q.PerAccount)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +285,7 @@ func (e *Engine) followersTrend(ctx context.Context, q FollowersQuery, p Period,
 			}
 		}
 	}
-	frame := f.frame(followersByPeriodSQL)
+	frame := f.frame(followersTrendSQL)
 	frame.Meta.PreferredVisualization = data.VisTypeGraph
 	frame.Meta.Custom = followersMeta(p, cmp, hasCmp, q.Accounts)
 	return data.Frames{frame}, nil

@@ -6,7 +6,8 @@ Shared definitions of SPEC §4 Buyers, included by the buyers statements.
   new buyers(P):    buyers(P) with no valid order in [look-back start, P's start)
   repeat buyers(P): the other buyers(P)
 Each buyer's earlier orders are probed through orders_valid_customer_placed_at, so the cost follows
-the period's buyers, not the length of the look-back.
+the period's buyers, not the length of the look-back. classified_buyers is materialized so that
+statements joining it to order rows probe once per buyer, not once per row.
 */}}
 {{define "period_buyers"}}
 period_buyers AS (
@@ -15,7 +16,7 @@ period_buyers AS (
     JOIN orders o ON o.is_valid AND o.placed_at >= p.period_from AND o.placed_at < p.period_to
     GROUP BY p.period, o.customer_id
 ),
-classified_buyers AS (
+classified_buyers AS MATERIALIZED (
     SELECT b.period,
            b.customer_id,
            b.revenue,

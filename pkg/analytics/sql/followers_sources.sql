@@ -8,13 +8,15 @@ WITH periods AS (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::text[] AS accounts
 ),
 {{template "current_followers"}},
+-- New followers: their current follows that started in the period (the ones that made them new).
+-- Active followers: all their current follows. (Written without joining follow rows to
+-- follower_states, whose row estimate misleads the planner into a nested loop.)
 group_follows AS (
     SELECT cf.customer_id, coalesce(cf.source, 'unknown') AS source
-    FROM follower_states fs
-    JOIN current_follows cf USING (period, customer_id)
+    FROM current_follows cf
     JOIN periods p USING (period)
-    WHERE fs.state = $4
-      AND ($4 <> 'new' OR cf.followed_at >= p.period_from)
+    WHERE ($4 = 'new' AND cf.followed_at >= p.period_from)
+       OR ($4 = 'active' AND cf.customer_id IN (SELECT fs.customer_id FROM follower_states fs WHERE fs.state = 'active'))
 )
 SELECT coalesce(source, ''), grouping(source) = 1 AS is_total, count(DISTINCT customer_id) AS followers
 FROM group_follows

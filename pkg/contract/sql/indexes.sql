@@ -4,10 +4,11 @@
 SET search_path TO commerce;
 
 -- Period scans of valid orders (buyers, events, trends): index-only over the period's rows.
-CREATE INDEX IF NOT EXISTS orders_valid_placed_at ON orders (placed_at) INCLUDE (customer_id, total) WHERE is_valid;
+CREATE INDEX IF NOT EXISTS orders_valid_placed_at ON orders (placed_at) INCLUDE (customer_id, total, order_id, content_id) WHERE is_valid;
 -- Per-customer history (first order, previous order, look-back): one index range per customer.
 CREATE INDEX IF NOT EXISTS orders_valid_customer_placed_at ON orders (customer_id, placed_at) INCLUDE (total) WHERE is_valid;
-CREATE INDEX IF NOT EXISTS order_items_order_id ON order_items (order_id);
+-- Covering, so products per period read no heap pages.
+CREATE INDEX IF NOT EXISTS order_items_order_id ON order_items (order_id) INCLUDE (product_id, quantity, unit_price);
 CREATE INDEX IF NOT EXISTS customers_created_at ON customers (created_at);
 
 CREATE INDEX IF NOT EXISTS content_account_id ON content (account_id);
