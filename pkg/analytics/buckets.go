@@ -71,3 +71,40 @@ func (s Shop) Buckets(p Period, size string, interval time.Duration) ([]Period, 
 	}
 	return out, nil
 }
+
+// trend is a trend's buckets and, when there is a comparison, the comparison period's buckets,
+// which are drawn on the current buckets' times (bucket i on bucket i).
+type trend struct {
+	Period, Comparison Period
+	HasComparison      bool
+	Buckets, Previous  []Period
+}
+
+// newTrend divides p and its comparison range into buckets.
+func (s Shop) newTrend(p Period, c Comparison, size string, interval time.Duration) (trend, error) {
+	var t trend
+	var err error
+	t.Period = p
+	if t.Comparison, t.HasComparison, err = s.Compare(p, c); err != nil {
+		return t, err
+	}
+	if t.Buckets, err = s.Buckets(p, size, interval); err != nil {
+		return t, err
+	}
+	if t.HasComparison {
+		if t.Previous, err = s.Buckets(t.Comparison, size, interval); err != nil {
+			return t, err
+		}
+	}
+	return t, nil
+}
+
+// All lists the current buckets, then the comparison's: one list for statements that answer many
+// periods at once. The comparison's bucket i is at len(Buckets)+i.
+func (t trend) All() []Period {
+	return append(append([]Period{}, t.Buckets...), t.Previous...)
+}
+
+// Paired reports whether current bucket i has a comparison bucket (periods of unequal length,
+// such as months, may not pair up).
+func (t trend) Paired(i int) bool { return i < len(t.Previous) }

@@ -193,23 +193,12 @@ func (e *Engine) buyersSummary(ctx context.Context, q BuyersQuery, p Period) (da
 // buyersTrend applies the buyer definitions to each bucket as its own period. The comparison's
 // buckets are drawn on the current buckets' times, so a panel can overlay the two.
 func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, interval time.Duration) (data.Frames, error) {
-	cmp, hasCmp, err := e.shop.Compare(p, q.Comparison)
+	tr, err := e.shop.newTrend(p, q.Comparison, q.Bucket, interval)
 	if err != nil {
 		return nil, err
 	}
-	buckets, err := e.shop.Buckets(p, q.Bucket, interval)
-	if err != nil {
-		return nil, err
-	}
-	periods := append([]Period{}, buckets...)
-	var prevBuckets []Period
-	if hasCmp {
-		if prevBuckets, err = e.shop.Buckets(cmp, q.Bucket, interval); err != nil {
-			return nil, err
-		}
-		periods = append(periods, prevBuckets...)
-	}
-	counts, err := e.BuyerCountsFor(ctx, periods)
+	buckets, hasCmp := tr.Buckets, tr.HasComparison
+	counts, err := e.BuyerCountsFor(ctx, tr.All())
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +229,7 @@ func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, inter
 		if hasCmp {
 			// Buckets of a comparison period of unequal length (DST, months) may not pair up:
 			// unpaired current buckets get nulls.
-			if i < len(prevBuckets) {
+			if tr.Paired(i) {
 				pc := counts[len(buckets)+i]
 				newBP.Append(&pc.New.Buyers)
 				repBP.Append(&pc.Repeat.Buyers)
@@ -258,7 +247,7 @@ func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, inter
 	}
 	frame := f.frame(buyersByPeriodSQL)
 	frame.Meta.PreferredVisualization = data.VisTypeGraph
-	frame.Meta.Custom = periodsMeta(p, cmp, hasCmp)
+	frame.Meta.Custom = periodsMeta(p, tr.Comparison, hasCmp)
 	return data.Frames{frame}, nil
 }
 

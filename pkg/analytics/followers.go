@@ -228,23 +228,12 @@ var followerTrendSeries = []struct {
 // followers at the bucket's end). The comparison's buckets are drawn on the current buckets'
 // times, so a panel can overlay the two. Per account, every account of A gets its own series.
 func (e *Engine) followersTrend(ctx context.Context, q FollowersQuery, p Period, interval time.Duration) (data.Frames, error) {
-	cmp, hasCmp, err := e.shop.Compare(p, q.Comparison)
+	tr, err := e.shop.newTrend(p, q.Comparison, q.Bucket, interval)
 	if err != nil {
 		return nil, err
 	}
-	buckets, err := e.shop.Buckets(p, q.Bucket, interval)
-	if err != nil {
-		return nil, err
-	}
-	periods := append([]Period{}, buckets...)
-	var prevBuckets []Period
-	if hasCmp {
-		if prevBuckets, err = e.shop.Buckets(cmp, q.Bucket, interval); err != nil {
-			return nil, err
-		}
-		periods = append(periods, prevBuckets...)
-	}
-	series, err := e.followerCountsFor(ctx, followersTrendSQL, periods, q.Accounts, q.PerAccount)
+	buckets, hasCmp, cmp := tr.Buckets, tr.HasComparison, tr.Comparison
+	series, err := e.followerCountsFor(ctx, followersTrendSQL, tr.All(), q.Accounts, q.PerAccount)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +265,7 @@ func (e *Engine) followersTrend(ctx context.Context, q FollowersQuery, p Period,
 			for i := range buckets {
 				// Buckets of a comparison period of unequal length (DST, months) may not pair
 				// up: unpaired current buckets get nulls.
-				if i < len(prevBuckets) {
+				if tr.Paired(i) {
 					v := g.value(s.Counts[len(buckets)+i])
 					prev.Append(&v)
 				} else {
