@@ -40,7 +40,11 @@ const (
 	BuyersProfile  = "profile"
 )
 
-var buyersByPeriodSQL = statement("buyers_by_period")
+var (
+	buyersByPeriodSQL = statement("buyers_by_period")
+	// buyersTrendSQL counts the same groups for consecutive buckets in one pass over the orders.
+	buyersTrendSQL = statement("buyers_trend")
+)
 
 // BuyerGroup is the size and revenue of a group of buyers.
 type BuyerGroup struct {
@@ -91,9 +95,27 @@ func (e *Engine) BuyerCountsFor(ctx context.Context, periods []Period) ([]BuyerC
 	for i, p := range periods {
 		froms[i], tos[i], lookbacks[i] = p.From, p.To, e.lookback(p.From)
 	}
-	out := make([]BuyerCounts, len(periods))
+	return e.buyerCounts(ctx, len(periods), buyersByPeriodSQL, froms, tos, lookbacks)
+}
+
+// bucketBuyerCounts computes the new and repeat buyers of consecutive buckets (a trend).
+func (e *Engine) bucketBuyerCounts(ctx context.Context, buckets []Period) ([]BuyerCounts, error) {
+	if len(buckets) == 0 {
+		return nil, nil
+	}
+	starts := make([]time.Time, len(buckets))
+	lookbacks := make([]pgtype.Timestamptz, len(buckets))
+	for i, b := range buckets {
+		starts[i], lookbacks[i] = b.From, e.lookback(b.From)
+	}
+	return e.buyerCounts(ctx, len(buckets), buyersTrendSQL, starts, buckets[len(buckets)-1].To, lookbacks)
+}
+
+// buyerCounts runs a statement answering (period number, is_repeat, buyers, revenue) rows.
+func (e *Engine) buyerCounts(ctx context.Context, n int, sql string, args ...any) ([]BuyerCounts, error) {
+	out := make([]BuyerCounts, n)
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, buyersByPeriodSQL, froms, tos, lookbacks)
+		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return err
 		}
@@ -198,10 +220,15 @@ func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, inter
 		return nil, err
 	}
 	buckets, hasCmp := tr.Buckets, tr.HasComparison
-	counts, err := e.BuyerCountsFor(ctx, tr.All())
+	counts, err := e.bucketBuyerCounts(ctx, tr.Buckets)
 	if err != nil {
 		return nil, err
 	}
+	prevCounts, err := e.bucketBuyerCounts(ctx, tr.Previous)
+	if err != nil {
+		return nil, err
+	}
+	counts = append(counts, prevCounts...)
 	money := e.shop.MoneyUnit()
 	f := newFrameBuilder("buyers_trend")
 	ts := f.time("time", "Time")
@@ -245,7 +272,7 @@ func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, inter
 			}
 		}
 	}
-	frame := f.frame(buyersByPeriodSQL)
+	frame := f.frame(buyersTrendSQL)
 	frame.Meta.PreferredVisualization = data.VisTypeGraph
 	frame.Meta.Custom = periodsMeta(p, tr.Comparison, hasCmp)
 	return data.Frames{frame}, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jackc/pgx/v5"
@@ -77,6 +78,29 @@ SELECT count(*) FROM (
 		}
 		// Revenue adds up over buckets (buyer counts need not: a buyer may buy on several days).
 		wantClose(t, "week revenue", revenue, scalar(`SELECT sum(total)::float8 FROM commerce.orders WHERE is_valid AND placed_at >= $1 AND placed_at < $2`, week.From, week.To))
+	})
+
+	t.Run("weekly trend equals per-period counts", func(t *testing.T) {
+		// The trend's one-pass statement against the per-period statement, bucket by bucket,
+		// over half a year of weeks (buckets clipped at both ends).
+		half := analytics.Period{From: end.AddDate(0, -6, 0).Add(36 * time.Hour), To: end.Add(-5 * time.Hour)}
+		buckets, err := analytics.DefaultShop().Buckets(half, "week", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := e.BuyerCountsFor(ctx, buckets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := first(t)(e.Buyers(ctx, analytics.BuyersQuery{View: "trend", Bucket: "week", Comparison: "none"}, half, 0))
+		if tr.Rows() != len(buckets) {
+			t.Fatalf("%d trend rows, %d buckets", tr.Rows(), len(buckets))
+		}
+		for i, w := range want {
+			wantEqual(t, fmt.Sprintf("week %d new", i), tr.Fields[1].At(i), w.New.Buyers)
+			wantEqual(t, fmt.Sprintf("week %d repeat", i), tr.Fields[2].At(i), w.Repeat.Buyers)
+			wantClose(t, fmt.Sprintf("week %d repeat revenue", i), tr.Fields[4].At(i).(float64), w.Repeat.Revenue)
+		}
 	})
 
 	t.Run("profiles and channels add up", func(t *testing.T) {

@@ -1,0 +1,55 @@
+-- New and repeat buyers with their revenue for consecutive buckets (a trend), the definitions of
+-- buyers.tmpl.sql applied to each bucket as its own period, counted in one pass: each valid order
+-- of the range knows the customer's previous valid order (lag), so a bucket's buyer is repeat when
+-- the order before their first order in the bucket lies in the bucket's look-back. Only a
+-- customer's first order of the whole range needs an index probe for earlier orders.
+-- $1 bucket starts, ascending (bucket i is [$1[i], $1[i+1]), the last ends at $2); $2 the range's
+-- end; $3 each bucket's look-back start (-infinity: all history).
+WITH range_orders AS (
+    SELECT o.customer_id,
+           o.placed_at,
+           o.total,
+           width_bucket(o.placed_at, $1::timestamptz[]) AS bucket,
+           lag(o.placed_at) OVER by_customer AS previous_at,
+           lag(width_bucket(o.placed_at, $1::timestamptz[])) OVER by_customer AS previous_bucket
+    FROM orders o
+    WHERE o.is_valid
+      AND o.placed_at >= ($1::timestamptz[])[1]
+      AND o.placed_at < $2::timestamptz
+    WINDOW by_customer AS (PARTITION BY o.customer_id ORDER BY o.placed_at)
+),
+-- A customer's first order in a bucket is the one whose previous order is in another bucket (or
+-- none in the range): its previous_at is the one that decides.
+bucket_buyers AS (
+    SELECT bucket,
+           customer_id,
+           sum(total) AS revenue,
+           min(placed_at) AS first_at,
+           max(previous_at) FILTER (WHERE previous_bucket IS DISTINCT FROM bucket) AS previous_at
+    FROM range_orders
+    GROUP BY bucket, customer_id
+),
+lookbacks AS (
+    SELECT ord::int AS bucket, lookback_from
+    FROM unnest($3::timestamptz[]) WITH ORDINALITY AS l (lookback_from, ord)
+),
+classified AS (
+    SELECT b.bucket,
+           b.revenue,
+           CASE
+               WHEN b.previous_at IS NOT NULL THEN b.previous_at >= l.lookback_from
+               ELSE EXISTS (
+                   SELECT 1
+                   FROM orders earlier
+                   WHERE earlier.customer_id = b.customer_id
+                     AND earlier.is_valid
+                     AND earlier.placed_at >= l.lookback_from
+                     AND earlier.placed_at < b.first_at
+               )
+           END AS is_repeat
+    FROM bucket_buyers b
+    JOIN lookbacks l USING (bucket)
+)
+SELECT bucket AS period, is_repeat, count(*) AS buyers, sum(revenue)::float8 AS revenue
+FROM classified
+GROUP BY bucket, is_repeat
