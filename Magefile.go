@@ -167,7 +167,7 @@ func Bench() error {
 		defer srv.Stop()
 		env[pgtest.EnvDSN] = srv.DSN("")
 	}
-	return runEnv(env, "go", "test", "-run", "^$", "-bench", ".", "-benchtime", envOr("BENCHTIME", "20x"), "-timeout", "60m", "./...")
+	return runEnv(env, "go", "test", "-run", "^$", "-bench", ".", "-benchtime", envOr("BENCHTIME", "5x"), "-timeout", "60m", "./...")
 }
 
 // startPostgres starts a throwaway server, installing the Debian server package first when it is
