@@ -22,6 +22,7 @@ type queryHandler func(ctx context.Context, q backend.DataQuery) (data.Frames, e
 func (d *Datasource) handlers() map[string]queryHandler {
 	return map[string]queryHandler{
 		"buyers":    d.buyers,
+		"customers": d.customers,
 		"followers": d.followers,
 		"variables": d.variables,
 	}
@@ -120,6 +121,14 @@ func (d *Datasource) buyers(ctx context.Context, q backend.DataQuery) (data.Fram
 		return nil, err
 	}
 	return d.engine.Buyers(ctx, bq, period(q), q.Interval)
+}
+
+func (d *Datasource) customers(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+	var cq analytics.CustomersQuery
+	if err := decode(q, &cq); err != nil {
+		return nil, err
+	}
+	return d.engine.Customers(ctx, cq, period(q), q.Interval)
 }
 
 func (d *Datasource) followers(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
