@@ -451,6 +451,36 @@ export const QUERY_TYPES: QueryTypeInfo[] = [
       },
     },
   },
+  {
+    value: 'customers',
+    label: 'Customer report',
+    description: 'Customers active in the period, with their whole history: orders, revenue, AOV, repurchase rate, CLV',
+    views: [
+      {
+        value: 'summary',
+        label: 'Key metrics',
+        description:
+          'One row of metrics (customers, new, existing, orders, revenue, AOV, repurchase rate, CLV) with the comparison',
+        options: ['comparison'],
+      },
+      {
+        value: 'new_vs_existing',
+        label: 'New vs existing',
+        description: 'New, existing and all customers with their orders and revenue in the period',
+        options: ['comparison'],
+      },
+      {
+        value: 'acquisition',
+        label: 'Acquisition trend',
+        description: 'New customers (first valid order) per bucket, with their first-order revenue',
+        options: ['bucket', 'comparison'],
+      },
+    ],
+    options: {
+      comparison: COMPARISON_OPTION,
+      bucket: BUCKET_OPTION,
+    },
+  },
 ];
 
 export const DEFAULT_QUERY: Partial<CAQuery> = {
