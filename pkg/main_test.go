@@ -120,6 +120,7 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 		{RefID: "F", QueryType: "variables", TimeRange: day, JSON: []byte(`{"list":"accounts"}`)},
 		{RefID: "G", QueryType: "buyers", TimeRange: day, JSON: []byte(`{"view":"trend","bucket":"hour","comparison":"none"}`)},
 		{RefID: "H", QueryType: "customers", TimeRange: day, JSON: []byte(`{"view":"new_vs_existing","comparison":"none"}`)},
+		{RefID: "I", QueryType: "customer_events", TimeRange: day, JSON: []byte(`{"view":"summary","comparison":"none"}`)},
 	}}
 	protoResp, err := data.QueryData(ctx, backend.ToProto().QueryDataRequest(req))
 	if err != nil {
@@ -147,7 +148,7 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 	if f.Fields[3].Config.Unit != "currencyEUR" || f.Meta.ExecutedQueryString == "" {
 		t.Errorf("unit %q, executed SQL %d bytes", f.Fields[3].Config.Unit, len(f.Meta.ExecutedQueryString))
 	}
-	for ref, rows := range map[string]int{"E": 3, "F": 0, "G": 24, "H": 3} {
+	for ref, rows := range map[string]int{"E": 3, "F": 0, "G": 24, "H": 3, "I": 5} {
 		if r := resp.Responses[ref]; r.Error != nil || len(r.Frames) != 1 || r.Frames[0].Rows() != rows {
 			t.Errorf("%s: %v, frames %v", ref, r.Error, r.Frames)
 		}

@@ -21,10 +21,11 @@ type queryHandler func(ctx context.Context, q backend.DataQuery) (data.Frames, e
 // handlers maps each query type to its handler; the mux routes on the query's queryType.
 func (d *Datasource) handlers() map[string]queryHandler {
 	return map[string]queryHandler{
-		"buyers":    d.buyers,
-		"customers": d.customers,
-		"followers": d.followers,
-		"variables": d.variables,
+		"buyers":          d.buyers,
+		"customer_events": d.customerEvents,
+		"customers":       d.customers,
+		"followers":       d.followers,
+		"variables":       d.variables,
 	}
 }
 
@@ -129,6 +130,14 @@ func (d *Datasource) customers(ctx context.Context, q backend.DataQuery) (data.F
 		return nil, err
 	}
 	return d.engine.Customers(ctx, cq, period(q), q.Interval)
+}
+
+func (d *Datasource) customerEvents(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+	var eq analytics.EventsQuery
+	if err := decode(q, &eq); err != nil {
+		return nil, err
+	}
+	return d.engine.CustomerEvents(ctx, eq, period(q), q.Interval)
 }
 
 func (d *Datasource) followers(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
