@@ -3,7 +3,7 @@ import { of } from 'rxjs';
 
 import { DataSource } from './datasource';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
-import { dataSourceWithResources, instanceSettings } from './testUtils';
+import { dataSourceWithResources, instanceSettings, STORES } from './testUtils';
 import { CAQuery, DEFAULT_QUERY } from './types';
 import { CAVariableSupport } from './variables';
 
@@ -14,6 +14,11 @@ const VARIABLES: Record<string, string | string[]> = {
   group: 'active',
   account: '7',
   accounts: ['1', '2'],
+  stores: ['london', 'paris'],
+  store: 'berlin',
+  key: 'color',
+  event: 'won_back',
+  dim: 'persona',
   none: [],
 };
 
@@ -76,6 +81,43 @@ describe('DataSource', () => {
     expect(ds.applyTemplateVariables(query, {}).accounts).toEqual(['1', '2', '9', '7']);
   });
 
+  it('expands a multi-value variable in stores into one store per value', () => {
+    const query: CAQuery = {
+      refId: 'A',
+      queryType: 'customer_events',
+      view: 'orders',
+      stores: ['$stores', 'rome', '$store', 'paris'],
+    };
+    expect(ds.applyTemplateVariables(query, {}).stores).toEqual(['london', 'paris', 'rome', 'berlin']);
+    expect(ds.applyTemplateVariables({ ...query, stores: ['$none'] }, {}).stores).toEqual([]);
+    expect(ds.applyTemplateVariables({ refId: 'A', queryType: 'customer_events' }, {})).not.toHaveProperty('stores');
+  });
+
+  it('interpolates the string fields of the customer events and segments', () => {
+    const orders: CAQuery = {
+      refId: 'A',
+      queryType: 'customer_events',
+      view: 'orders',
+      event: '$event' as never,
+      groupBy: 'product_attribute',
+      attributeKey: '$key',
+      topN: 50,
+    };
+    expect(ds.applyTemplateVariables(orders, {})).toEqual({ ...orders, event: 'won_back', attributeKey: 'color' });
+    const trend: CAQuery = { refId: 'A', queryType: 'customer_events', view: 'trend', metric: '$event' };
+    expect(ds.applyTemplateVariables(trend, {}).metric).toBe('won_back');
+    const matrix: CAQuery = {
+      refId: 'A',
+      queryType: 'segments',
+      view: 'matrix',
+      dimension: '$dim' as never,
+      dimension2: '$dim' as never,
+    };
+    expect(ds.applyTemplateVariables(matrix, {})).toEqual({ ...matrix, dimension: 'persona', dimension2: 'persona' });
+    const snapshot: CAQuery = { refId: 'A', queryType: 'value_bands', measure: '$measure' as never };
+    expect(ds.applyTemplateVariables(snapshot, {}).measure).toBe('$measure');
+  });
+
   it('leaves accounts empty (all accounts) when a variable has nothing selected', () => {
     const query: CAQuery = { refId: 'A', queryType: 'followers', accounts: ['$none'] };
     expect(ds.applyTemplateVariables(query, {}).accounts).toEqual([]);
@@ -99,6 +141,8 @@ describe('DataSource', () => {
     const { ds, getResource } = dataSourceWithResources([{ value: '5', text: 'Launch LIVE' }]);
     await expect(ds.listOptions('accounts')).resolves.toEqual([{ value: '5', text: 'Launch LIVE' }]);
     expect(getResource).toHaveBeenLastCalledWith('accounts', undefined, { showErrorAlert: false });
+    await expect(ds.listOptions('stores')).resolves.toEqual(STORES);
+    expect(getResource).toHaveBeenLastCalledWith('stores', undefined, { showErrorAlert: false });
     await ds.listOptions('content', ['1', '2']);
     expect(getResource).toHaveBeenLastCalledWith('content', { account: ['1', '2'] }, { showErrorAlert: false });
   });

@@ -21,6 +21,12 @@ const STRING_FIELDS = [
   'group',
   'channel',
   'dimension',
+  'dimension2',
+  'metric',
+  'event',
+  'groupBy',
+  'attributeKey',
+  'measure',
   'list',
 ] as const satisfies ReadonlyArray<keyof CAQuery>;
 
@@ -44,7 +50,7 @@ export class DataSource extends DataSourceWithBackend<CAQuery, CAOptions> {
 
   /**
    * Replaces dashboard variables (e.g. `$comparison`) in the query's string fields, and in each
-   * account id; a multi-value variable in `accounts` becomes one account per value.
+   * account and store id; a multi-value variable in `accounts` or `stores` becomes one id per value.
    */
   applyTemplateVariables(query: CAQuery, scopedVars: ScopedVars): CAQuery {
     const templateSrv = getTemplateSrv();
@@ -59,6 +65,9 @@ export class DataSource extends DataSourceWithBackend<CAQuery, CAOptions> {
     Object.assign(out, interpolated);
     if (Array.isArray(query.accounts)) {
       out.accounts = expandValues(query.accounts, scopedVars);
+    }
+    if (Array.isArray(query.stores)) {
+      out.stores = expandValues(query.stores, scopedVars);
     }
     return out;
   }

@@ -4,12 +4,14 @@ import {
   changeView,
   isValidValue,
   normalize,
+  optionError,
   toVariableQuery,
   validateNumber,
+  validateText,
   visibleOptions,
   withDefaults,
 } from './queryModel';
-import { CAQuery, OPTION_NAMES, QUERY_TYPES, VARIABLE_LISTS } from './types';
+import { CAQuery, OPTION_NAMES, OptionName, QUERY_TYPES, queryTypeInfo, TextOption, VARIABLE_LISTS } from './types';
 
 describe('QUERY_TYPES', () => {
   const views = QUERY_TYPES.flatMap((t) => t.views.map((v) => [t, v] as const));
@@ -49,6 +51,105 @@ describe('QUERY_TYPES', () => {
       }
     }
   );
+});
+
+describe('QUERY_TYPES of the customer database', () => {
+  it('lists the query types the editor offers', () => {
+    expect(QUERY_TYPES.map((t) => [t.value, t.label])).toEqual([
+      ['buyers', 'Buyers'],
+      ['followers', 'Followers'],
+      ['customers', 'Customer report'],
+      ['customer_events', 'Customer events'],
+      ['segments', 'Segments'],
+      ['value_bands', 'Value bands'],
+      ['personas', 'RFM personas'],
+    ]);
+  });
+
+  it.each([
+    ['customer_events', ['summary', 'trend', 'new_returning_lapsed', 'orders']],
+    ['segments', ['breakdown', 'matrix']],
+    ['value_bands', ['snapshot', 'breakdown']],
+    ['personas', ['revenue', 'by_stage', 'breakdown', 'scores']],
+  ])('%s has the views %j, the first by default', (queryType, views) => {
+    expect(queryTypeInfo(queryType)!.views.map((v) => v.value)).toEqual(views);
+  });
+
+  const choices = (queryType: string, option: OptionName) => {
+    const info = queryTypeInfo(queryType)!.options[option];
+    return info?.kind === 'choice' ? info.choices : [];
+  };
+  const values = (queryType: string, option: OptionName) => choices(queryType, option).map((c) => c.value);
+
+  it('names the backend values of every choice', () => {
+    const events = ['unique_customers', 'customers_gained', 'second_orders', 'won_back', 'saved'];
+    expect(values('customer_events', 'metric')).toEqual(['', ...events]);
+    expect(values('customer_events', 'event')).toEqual(events);
+    expect(values('customer_events', 'groupBy')).toEqual([
+      'product',
+      'product_category',
+      'product_attribute',
+      'store',
+      'source_medium',
+      'source_name',
+      'source_campaign',
+      'source_domain',
+      'device_type',
+      'coupon_code',
+    ]);
+    const dimensions = [
+      'lifecycle_status',
+      'lifecycle_stage',
+      'frequency_band',
+      'value_band',
+      'email_engagement',
+      'recency_score',
+      'frequency_score',
+      'monetary_score',
+      'persona',
+      'audience_state',
+      'gender',
+      'age_band',
+      'country',
+      'region',
+      'device_price_band',
+      'city',
+      'email_opt_in',
+      'first_order_channel',
+      'store',
+    ];
+    expect(values('segments', 'dimension')).toEqual(dimensions);
+    expect(values('segments', 'dimension2')).toEqual(dimensions);
+    expect(values('value_bands', 'measure')).toEqual(['contacts', 'revenue']);
+    for (const queryType of ['segments', 'value_bands', 'personas']) {
+      expect(values(queryType, 'metric')).toContain('');
+      expect(values(queryType, 'metric')).toContain('revenue');
+    }
+  });
+
+  it('labels the segment dimensions as the backend names them', () => {
+    const labels = Object.fromEntries(choices('segments', 'dimension').map((c) => [c.value, c.label]));
+    expect(labels).toMatchObject({
+      lifecycle_status: 'Lifecycle status',
+      lifecycle_stage: 'Lifecycle stage',
+      frequency_band: 'Frequency',
+      value_band: 'Customer value',
+      email_engagement: 'Email engagement',
+      persona: 'RFM persona',
+      audience_state: 'Audience state',
+    });
+  });
+
+  it('defaults topN to 50 for the customer events orders and 10 for the rankings of buyers and followers', () => {
+    expect(queryTypeInfo('customer_events')!.options.topN!.default).toBe(50);
+    expect(queryTypeInfo('buyers')!.options.topN!.default).toBe(10);
+    expect(queryTypeInfo('followers')!.options.topN!.default).toBe(10);
+    expect(normalize({ refId: 'A', queryType: 'customer_events', view: 'orders' }).topN).toBe(50);
+    expect(normalize({ refId: 'A', queryType: 'buyers', view: 'products' }).topN).toBe(10);
+    // Another query type starts from its own default.
+    const buyers: CAQuery = { refId: 'A', queryType: 'buyers', view: 'products', rankBy: 'all', topN: 25 };
+    expect(changeView(changeQueryType(buyers, 'customer_events'), 'orders').topN).toBe(50);
+  });
 });
 
 describe('normalize', () => {
@@ -191,9 +292,161 @@ describe('visibleOptions', () => {
       ['accounts', 'group', 'channel', 'contentKind', 'topN'],
     ],
     [{ queryType: 'followers', view: 'profile' }, ['accounts', 'group', 'dimension']],
+    [{ queryType: 'customer_events' }, ['comparison']],
+    [{ queryType: 'customer_events', view: 'trend' }, ['bucket', 'metric', 'comparison']],
+    [{ queryType: 'customer_events', view: 'new_returning_lapsed' }, ['comparison']],
+    [{ queryType: 'customer_events', view: 'orders' }, ['event', 'groupBy', 'stores', 'topN']],
+    [
+      { queryType: 'customer_events', view: 'orders', groupBy: 'product_attribute' },
+      ['event', 'groupBy', 'attributeKey', 'stores', 'topN'],
+    ],
+    [{ queryType: 'segments' }, ['dimension', 'metric']],
+    [{ queryType: 'segments', view: 'matrix' }, ['dimension', 'dimension2']],
+    [{ queryType: 'value_bands' }, ['measure']],
+    [{ queryType: 'value_bands', view: 'breakdown' }, ['metric']],
+    [{ queryType: 'personas' }, []],
+    [{ queryType: 'personas', view: 'by_stage' }, []],
+    [{ queryType: 'personas', view: 'breakdown' }, ['metric']],
+    [{ queryType: 'personas', view: 'scores' }, []],
     [{ queryType: '$type' as never }, []],
   ])('%j shows %j', (query, expected) => {
     expect(names({ refId: 'A', ...query })).toEqual(expected);
+  });
+});
+
+describe('the new query types', () => {
+  const orders: CAQuery = { refId: 'A', queryType: 'customer_events', view: 'orders' };
+
+  it('fills in the defaults of each view', () => {
+    expect(normalize({ refId: 'A', queryType: 'customer_events' })).toEqual({
+      refId: 'A',
+      queryType: 'customer_events',
+      view: 'summary',
+      comparison: 'previous_period',
+    });
+    expect(normalize({ refId: 'A', queryType: 'customer_events', view: 'trend' })).toEqual({
+      refId: 'A',
+      queryType: 'customer_events',
+      view: 'trend',
+      bucket: 'auto',
+      metric: '',
+      comparison: 'previous_period',
+    });
+    expect(normalize(orders)).toEqual({
+      ...orders,
+      event: 'unique_customers',
+      groupBy: 'product',
+      stores: [],
+      topN: 50,
+    });
+    expect(normalize({ refId: 'A', queryType: 'segments' })).toEqual({
+      refId: 'A',
+      queryType: 'segments',
+      view: 'breakdown',
+      dimension: 'lifecycle_status',
+      metric: '',
+    });
+    expect(normalize({ refId: 'A', queryType: 'segments', view: 'matrix' })).toEqual({
+      refId: 'A',
+      queryType: 'segments',
+      view: 'matrix',
+      dimension: 'lifecycle_status',
+      dimension2: 'value_band',
+    });
+    expect(normalize({ refId: 'A', queryType: 'value_bands' })).toEqual({
+      refId: 'A',
+      queryType: 'value_bands',
+      view: 'snapshot',
+      measure: 'contacts',
+    });
+    expect(normalize({ refId: 'A', queryType: 'value_bands', view: 'breakdown' })).toEqual({
+      refId: 'A',
+      queryType: 'value_bands',
+      view: 'breakdown',
+      metric: '',
+    });
+    expect(normalize({ refId: 'A', queryType: 'personas' })).toEqual({
+      refId: 'A',
+      queryType: 'personas',
+      view: 'revenue',
+    });
+  });
+
+  it('keeps the attribute key only while the orders are grouped by a product attribute', () => {
+    const byAttribute = normalize({
+      ...orders,
+      groupBy: 'product_attribute',
+      attributeKey: 'color',
+      stores: ['london'],
+    });
+    expect(byAttribute).toMatchObject({ groupBy: 'product_attribute', attributeKey: 'color', stores: ['london'] });
+    expect(changeOption(byAttribute, 'groupBy', 'store')).toEqual({
+      ...orders,
+      event: 'unique_customers',
+      groupBy: 'store',
+      stores: ['london'],
+      topN: 50,
+    });
+    expect(changeOption(normalize(orders), 'groupBy', 'product_attribute').attributeKey).toBe('');
+    // A dashboard variable may be any grouping, so the key stays.
+    expect(normalize({ ...orders, groupBy: '$by' as never, attributeKey: '$key' })).toMatchObject({
+      groupBy: '$by',
+      attributeKey: '$key',
+    });
+  });
+
+  it('replaces invalid values of the new options', () => {
+    expect(
+      normalize({
+        ...orders,
+        event: 'nonsense' as never,
+        groupBy: 'weather' as never,
+        stores: 'london' as never,
+        topN: 0,
+        dimension: 'gender',
+      })
+    ).toEqual({ ...orders, event: 'unique_customers', groupBy: 'product', stores: [], topN: 50 });
+    expect(normalize({ refId: 'A', queryType: 'value_bands', measure: 'orders' as never }).measure).toBe('contacts');
+    // Segments offer the customer dimensions, not the profile-only ones.
+    expect(normalize({ refId: 'A', queryType: 'segments', dimension: 'follower_status' }).dimension).toBe(
+      'lifecycle_status'
+    );
+  });
+
+  it('keeps a matrix of one dimension with itself, which the editor reports', () => {
+    const matrix: CAQuery = {
+      refId: 'A',
+      queryType: 'segments',
+      view: 'matrix',
+      dimension: 'value_band',
+      dimension2: 'value_band',
+    };
+    expect(normalize(matrix)).toEqual(matrix);
+    const info = queryTypeInfo('segments')!.options.dimension2!;
+    expect(optionError(info, 'value_band', matrix)).toBe(
+      'The matrix crosses two different dimensions: choose another second dimension'
+    );
+    expect(optionError(info, 'gender', matrix)).toBeUndefined();
+    expect(optionError(queryTypeInfo('segments')!.options.dimension!, 'value_band', matrix)).toBeUndefined();
+  });
+
+  it('checks the attribute key is given', () => {
+    const info = queryTypeInfo('customer_events')!.options.attributeKey as TextOption;
+    const query: CAQuery = { ...orders, groupBy: 'product_attribute' };
+    expect(optionError(info, '', query)).toBe('Enter the attribute key to group by, such as color');
+    expect(validateText('  ', info)).toBe('Enter the attribute key to group by, such as color');
+    expect(validateText('color', info)).toBeUndefined();
+    expect(validateText('$key', info)).toBeUndefined();
+    expect(isValidValue(info, 'color', query)).toBe(true);
+    expect(isValidValue(info, 3, query)).toBe(false);
+  });
+
+  it('accepts lists of ids for stores', () => {
+    const info = queryTypeInfo('customer_events')!.options.stores!;
+    expect(info).toMatchObject({ kind: 'resourceList', resource: 'stores', default: [] });
+    expect(isValidValue(info, ['london', '$store'], orders)).toBe(true);
+    expect(isValidValue(info, [1], orders)).toBe(false);
+    expect(isValidValue(info, 'london', orders)).toBe(false);
   });
 });
 

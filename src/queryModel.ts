@@ -8,6 +8,7 @@ import {
   OPTION_NAMES,
   QueryType,
   queryTypeInfo,
+  TextOption,
   ViewInfo,
 } from './types';
 
@@ -46,9 +47,37 @@ export function isValidValue(info: OptionInfo, value: unknown, query: CAQuery): 
       return validateNumber(value, info.min, info.max) === undefined;
     case 'switch':
       return typeof value === 'boolean';
-    case 'accounts':
+    case 'text':
+      return typeof value === 'string';
+    case 'resourceList':
       return Array.isArray(value) && value.every((v) => typeof v === 'string');
   }
+}
+
+/**
+ * What is wrong with an option's value given the query's other options, or undefined. Such a
+ * value is kept (the editor shows the error, the backend would refuse it) rather than replaced.
+ */
+export function optionError(info: OptionInfo, value: unknown, query: CAQuery): string | undefined {
+  switch (info.kind) {
+    case 'choice':
+      if (info.differentFrom && typeof value === 'string' && value === query[info.differentFrom.option]) {
+        return info.differentFrom.error;
+      }
+      return undefined;
+    case 'text':
+      return validateText(value, info);
+    default:
+      return undefined;
+  }
+}
+
+/** Why a text option's value is not acceptable (an empty required one), or undefined if it is. */
+export function validateText(value: unknown, info: TextOption): string | undefined {
+  if (info.requiredError !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+    return info.requiredError;
+  }
+  return undefined;
 }
 
 /** Why a value is not a whole number within [min, max], or undefined if it is. */

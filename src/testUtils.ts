@@ -28,11 +28,22 @@ export const ACCOUNTS: ListOption[] = [
   { value: '2', text: 'Chef Mia (channel)' },
 ];
 
-/** A datasource whose getResource answers with `accounts`, or fails with `error` if given. */
-export function dataSourceWithResources(accounts: ListOption[] = ACCOUNTS, error?: unknown) {
+/** The backend's `stores` resource: value and text are the store id. */
+export const STORES: ListOption[] = [
+  { value: 'london', text: 'london' },
+  { value: 'paris', text: 'paris' },
+];
+
+/**
+ * A datasource whose getResource answers resource `stores` with `stores` and any other with
+ * `accounts`, or fails with `error` if given.
+ */
+export function dataSourceWithResources(accounts: ListOption[] = ACCOUNTS, error?: unknown, stores = STORES) {
   const ds = new DataSource(instanceSettings);
   const getResource = jest
     .spyOn(ds, 'getResource')
-    .mockImplementation(() => (error === undefined ? Promise.resolve(accounts) : Promise.reject(error)));
+    .mockImplementation((path: string) =>
+      error === undefined ? Promise.resolve(path === 'stores' ? stores : accounts) : Promise.reject(error)
+    );
   return { ds, getResource };
 }

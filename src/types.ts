@@ -9,6 +9,7 @@ export type QueryType =
   | 'buyers'
   | 'followers'
   | 'customers'
+  | 'segments'
   | 'value_bands'
   | 'personas'
   | 'customer_events'
@@ -44,8 +45,52 @@ export type ProfileDimension =
   | 'region'
   | 'video_preference';
 
+/** An event of a customer in a period (query type customer_events). */
+export type CustomerEvent = 'unique_customers' | 'customers_gained' | 'second_orders' | 'won_back' | 'saved';
+
+/** What the customer events orders view groups the orders by. */
+export type EventsGroupBy =
+  | 'product'
+  | 'product_category'
+  | 'product_attribute'
+  | 'store'
+  | 'source_medium'
+  | 'source_name'
+  | 'source_campaign'
+  | 'source_domain'
+  | 'device_type'
+  | 'coupon_code';
+
+/** A dimension the contacts are split by (query type segments). */
+export type CustomerDimension =
+  | 'lifecycle_status'
+  | 'lifecycle_stage'
+  | 'frequency_band'
+  | 'value_band'
+  | 'email_engagement'
+  | 'recency_score'
+  | 'frequency_score'
+  | 'monetary_score'
+  | 'persona'
+  | 'audience_state'
+  | 'gender'
+  | 'age_band'
+  | 'country'
+  | 'region'
+  | 'device_price_band'
+  | 'city'
+  | 'email_opt_in'
+  | 'first_order_channel'
+  | 'store';
+
+/** What the value bands snapshot measures. */
+export type ValueBandsMeasure = 'contacts' | 'revenue';
+
 /** The lists query type 'variables' returns, for dashboard variables. */
 export type VariableList = 'accounts' | 'content' | 'stores';
+
+/** The backend resources a query option can choose ids from. */
+export type ResourceList = Extract<VariableList, 'accounts' | 'stores'>;
 
 /**
  * One query of a panel, as sent to the backend. Which fields apply depends on the query type and
@@ -63,20 +108,37 @@ export interface CAQuery extends DataQuery {
   contentKind?: ContentKind;
   /** Buyers channels and products: whose revenue ranks. */
   rankBy?: BuyerGroup;
-  /** Rankings: how many rows, 1..1000 (default 10). */
+  /** Rankings: how many rows, 1..1000 (default 10; customer events orders: 50). */
   topN?: number;
   /** Buyers profile (all, new, repeat); followers channels and profile (new, active). */
   group?: BuyerGroup | FollowerGroup;
   /** Followers channels. */
   channel?: FollowerChannel;
-  /** Profiles. */
-  dimension?: ProfileDimension;
+  /** Profiles; segments breakdown and matrix. */
+  dimension?: ProfileDimension | CustomerDimension;
+  /** Segments matrix: the second dimension, different from `dimension`. */
+  dimension2?: CustomerDimension;
   /** Followers: the account ids of the account set; empty or absent means all accounts. Variables: content of these accounts. */
   accounts?: string[];
   /** Followers trend: one series per account. */
   perAccount?: boolean;
   /** Variables: which list. */
   list?: VariableList;
+  /**
+   * Customer events trend: the one event to show ('' = all five). Segments, value bands and
+   * personas breakdowns: the one field to keep ('' or absent = every field).
+   */
+  metric?: string;
+  /** Customer events orders: the event whose orders are grouped. */
+  event?: CustomerEvent;
+  /** Customer events orders: what the orders are grouped by. */
+  groupBy?: EventsGroupBy;
+  /** Customer events orders grouped by product_attribute: the key of products.attributes. */
+  attributeKey?: string;
+  /** Customer events orders: only orders of these store ids; empty or absent means every store. */
+  stores?: string[];
+  /** Value bands snapshot: contacts or revenue per band. */
+  measure?: ValueBandsMeasure;
 }
 
 /** A choice shown in an editor: the stored value, its label, and a one-line explanation. */
@@ -89,6 +151,7 @@ export interface Choice<T extends string = string> {
 /** The query fields a view may show, besides the query type and the view. */
 export const OPTION_NAMES = [
   'accounts',
+  'stores',
   'comparison',
   'bucket',
   'perAccount',
@@ -98,6 +161,12 @@ export const OPTION_NAMES = [
   'rankBy',
   'topN',
   'dimension',
+  'dimension2',
+  'metric',
+  'event',
+  'groupBy',
+  'attributeKey',
+  'measure',
 ] as const satisfies ReadonlyArray<keyof CAQuery>;
 
 export type OptionName = (typeof OPTION_NAMES)[number];
@@ -126,6 +195,8 @@ export interface ChoiceOption extends OptionBase {
   control: 'radio' | 'select';
   choices: OptionChoice[];
   default: string;
+  /** The option may not hold the same value as an earlier option (e.g. a matrix's two dimensions). */
+  differentFrom?: { option: OptionName; error: string };
 }
 
 /** A whole number within [min, max]. */
@@ -142,13 +213,23 @@ export interface SwitchOption extends OptionBase {
   default: boolean;
 }
 
-/** A set of account ids, chosen from the backend's `accounts` resource. */
-export interface AccountsOption extends OptionBase {
-  kind: 'accounts';
+/** Free text, applied when the field loses focus; may hold a dashboard variable. */
+export interface TextOption extends OptionBase {
+  kind: 'text';
+  default: string;
+  placeholder: string;
+  /** If set, the backend needs a value: an empty one shows this error. */
+  requiredError?: string;
+}
+
+/** A set of ids, chosen from a backend resource (e.g. `accounts`) or typed; empty means all. */
+export interface ResourceListOption extends OptionBase {
+  kind: 'resourceList';
+  resource: ResourceList;
   default: string[];
 }
 
-export type OptionInfo = ChoiceOption | NumberOption | SwitchOption | AccountsOption;
+export type OptionInfo = ChoiceOption | NumberOption | SwitchOption | TextOption | ResourceListOption;
 
 /** A view of a query type and the options it shows, in the order the editor shows them. */
 export interface ViewInfo extends Choice {
@@ -255,6 +336,159 @@ function profileDimensions(status: Choice<ProfileDimension>): Choice[] {
   const d = PROFILE_DIMENSIONS;
   return [d.age_band, d.gender, status, d.device_price_band, d.country, d.region, d.video_preference];
 }
+
+/** The five customer events, as the customer events trend and orders views name them. */
+const CUSTOMER_EVENTS: Array<Choice<CustomerEvent>> = [
+  { value: 'unique_customers', label: 'Unique customers', description: 'Customers with a valid order in the period' },
+  {
+    value: 'customers_gained',
+    label: 'Customers gained',
+    description: 'Customers whose first-ever valid order is in the period',
+  },
+  {
+    value: 'second_orders',
+    label: 'Second orders',
+    description: 'Customers whose second valid order is in the period',
+  },
+  {
+    value: 'won_back',
+    label: 'Won back',
+    description: 'Customers who ordered at least the lapsed threshold after their previous order',
+  },
+  {
+    value: 'saved',
+    label: 'Saved',
+    description: 'Customers who ordered between the at-risk and the lapsed threshold after their previous order',
+  },
+];
+
+const EVENTS_GROUP_BY: Array<Choice<EventsGroupBy>> = [
+  { value: 'product', label: 'Product', description: 'Each product of the order lines' },
+  { value: 'product_category', label: 'Product category', description: "The category of the order lines' products" },
+  {
+    value: 'product_attribute',
+    label: 'Product attribute',
+    description: "One attribute of the order lines' products (a key of products.attributes, such as color)",
+  },
+  { value: 'store', label: 'Store', description: 'The store the order was placed in' },
+  { value: 'source_medium', label: 'Source medium', description: "The order's traffic medium, such as cpc or email" },
+  { value: 'source_name', label: 'Source name', description: "The order's traffic source, such as google" },
+  { value: 'source_campaign', label: 'Source campaign', description: "The order's marketing campaign" },
+  { value: 'source_domain', label: 'Source domain', description: 'The domain the order was referred from' },
+  { value: 'device_type', label: 'Device type', description: 'The kind of device the order was placed on' },
+  { value: 'coupon_code', label: 'Coupon code', description: 'The coupon used on the order' },
+];
+
+/** The dimensions a segment breakdown or matrix splits the contacts by, as of the period's end. */
+const CUSTOMER_DIMENSIONS: Array<Choice<CustomerDimension>> = [
+  {
+    value: 'lifecycle_status',
+    label: 'Lifecycle status',
+    description: 'Active, at risk or lapsed by the time since the last order (datasource thresholds), or lead',
+  },
+  {
+    value: 'lifecycle_stage',
+    label: 'Lifecycle stage',
+    description: 'Active, lapsing or inactive: the customers in thirds by their last order, or lead',
+  },
+  {
+    value: 'frequency_band',
+    label: 'Frequency',
+    description: 'One-time, repeat (2 orders), loyal (3–4) or very loyal (5+) customers, or lead',
+  },
+  {
+    value: 'value_band',
+    label: 'Customer value',
+    description: "Low, medium, high or very high: the customer's AOV against the shop's, or lead",
+  },
+  {
+    value: 'email_engagement',
+    label: 'Email engagement',
+    description: "None, low, medium or high engagement with the emails of the last 180 days, against the shop's",
+  },
+  {
+    value: 'recency_score',
+    label: 'Recency score',
+    description: 'The RFM recency score (higher: ordered more recently)',
+  },
+  { value: 'frequency_score', label: 'Frequency score', description: 'The RFM frequency score (higher: more orders)' },
+  { value: 'monetary_score', label: 'Monetary score', description: 'The RFM monetary score (higher: more revenue)' },
+  {
+    value: 'persona',
+    label: 'RFM persona',
+    description: 'Champions, loyal customers, at risk, hibernating…: by recency and frequency scores',
+  },
+  {
+    value: 'audience_state',
+    label: 'Audience state',
+    description: 'New (first order in the last 30 days), active, slipping away or lost, or lead',
+  },
+  { value: 'gender', label: 'Gender', description: 'Female, male, other or unknown' },
+  { value: 'age_band', label: 'Age band', description: "Under 18 to 55+, or unknown; age at the period's end" },
+  { value: 'country', label: 'Country', description: "The contact's country" },
+  { value: 'region', label: 'Region', description: "The contact's region within their country" },
+  {
+    value: 'device_price_band',
+    label: 'Device price band',
+    description: "The price of the contact's phone, in the bands of the datasource settings",
+  },
+  { value: 'city', label: 'City', description: "The contact's city, with its country" },
+  { value: 'email_opt_in', label: 'Email opt-in', description: 'Opted in, opted out or unknown' },
+  {
+    value: 'first_order_channel',
+    label: 'First-order channel',
+    description: "The sales channel of the customer's first valid order, or lead",
+  },
+  { value: 'store', label: 'Store', description: "The store of the customer's first valid order, or lead" },
+];
+
+/** The option keeping one field of a segment breakdown, for a bar chart (SPEC §4 "Segment breakdown"). */
+const BREAKDOWN_METRIC_OPTION: ChoiceOption = {
+  kind: 'choice',
+  control: 'select',
+  label: 'Field',
+  description: "Keep only this figure with the segments' names, e.g. for a bar chart",
+  choices: [
+    { value: '', label: 'All fields', description: 'Every figure of the breakdown' },
+    { value: 'contacts', label: 'Contacts', description: "Contacts (customers and leads) as of the period's end" },
+    { value: 'customers', label: 'Customers', description: 'Contacts with at least one valid order' },
+    { value: 'repeat_customers', label: 'Repeat customers', description: 'Customers with two or more valid orders' },
+    { value: 'one_time_customers', label: 'One-time customers', description: 'Customers with exactly one valid order' },
+    { value: 'orders', label: 'Total orders', description: "The customers' valid orders, over their whole history" },
+    { value: 'orders_attempted', label: 'Orders attempted', description: 'Valid and invalid orders' },
+    { value: 'revenue', label: 'Total CLV', description: "The revenue of the customers' valid orders" },
+    { value: 'avg_clv', label: 'Average CLV', description: 'Total CLV per customer' },
+    { value: 'avg_orders', label: 'Average orders', description: 'Valid orders per customer' },
+    { value: 'aov', label: 'Average order value', description: 'Revenue per valid order' },
+    { value: 'conversion_rate', label: 'Contact conversion rate', description: 'The share of contacts who ordered' },
+    { value: 'repeat_rate', label: 'Customer repeat rate', description: 'The share of customers who ordered again' },
+    { value: 'avg_recency', label: 'Average recency', description: 'Days since the last valid order, on average' },
+    {
+      value: 'avg_first_order_delay',
+      label: 'Average first-order delay',
+      description: 'Days from becoming a contact to the first valid order, on average',
+    },
+    {
+      value: 'avg_second_order_delay',
+      label: 'Average second-order delay',
+      description: 'Days from the first to the second valid order, on average',
+    },
+    { value: 'contact_share', label: 'Share of contacts', description: "The segment's share of all contacts" },
+    { value: 'revenue_share', label: 'Share of revenue', description: "The segment's share of all revenue" },
+    {
+      value: 'annual_orders',
+      label: 'Annual orders per customer',
+      description: "Valid orders in the 365 days before the period's end, per customer",
+    },
+    {
+      value: 'annual_revenue',
+      label: 'Annual revenue per customer',
+      description: "Revenue in the 365 days before the period's end, per customer",
+    },
+    { value: 'lost_share', label: 'Lost', description: 'The share of customers who have lapsed' },
+  ],
+  default: '',
+};
 
 /**
  * The query types the backend answers, in the order the editor lists them. This one table drives
@@ -381,7 +615,8 @@ export const QUERY_TYPES: QueryTypeInfo[] = [
     ],
     options: {
       accounts: {
-        kind: 'accounts',
+        kind: 'resourceList',
+        resource: 'accounts',
         label: 'Accounts',
         description: 'The accounts whose followers count; none chosen means all accounts',
         default: [],
@@ -479,6 +714,195 @@ export const QUERY_TYPES: QueryTypeInfo[] = [
     options: {
       comparison: COMPARISON_OPTION,
       bucket: BUCKET_OPTION,
+    },
+  },
+  {
+    value: 'customer_events',
+    label: 'Customer events',
+    description: 'Customers gained, second orders, won back and saved in the period, and the orders behind them',
+    views: [
+      {
+        value: 'summary',
+        label: 'Summary',
+        description: 'One row per event with its customers, the comparison period and its change',
+        options: ['comparison'],
+      },
+      {
+        value: 'trend',
+        label: 'Trend',
+        description: 'The customers of each event per bucket, as a time series',
+        options: ['bucket', 'metric', 'comparison'],
+      },
+      {
+        value: 'new_returning_lapsed',
+        label: 'New, returning, lapsed',
+        description: 'New and returning customers who ordered in the period, and customers who lapsed in it',
+        options: ['comparison'],
+      },
+      {
+        value: 'orders',
+        label: 'Orders',
+        description: "An event's orders grouped by product, store, source or coupon: units, customers and revenue",
+        options: ['event', 'groupBy', 'attributeKey', 'stores', 'topN'],
+      },
+    ],
+    options: {
+      comparison: COMPARISON_OPTION,
+      bucket: BUCKET_OPTION,
+      metric: {
+        kind: 'choice',
+        control: 'select',
+        label: 'Event',
+        description: 'Which event the trend shows; All events draws one series per event',
+        choices: [
+          { value: '', label: 'All events', description: 'One series for each of the five events' },
+          ...CUSTOMER_EVENTS,
+        ],
+        default: '',
+      },
+      event: {
+        kind: 'choice',
+        control: 'select',
+        label: 'Event',
+        description: 'Whose orders the table groups: Unique customers takes every valid order of the period',
+        choices: CUSTOMER_EVENTS,
+        default: 'unique_customers',
+      },
+      groupBy: {
+        kind: 'choice',
+        control: 'select',
+        label: 'Group by',
+        description: 'The product or order property the orders are grouped by',
+        choices: EVENTS_GROUP_BY,
+        default: 'product',
+      },
+      attributeKey: {
+        kind: 'text',
+        label: 'Attribute key',
+        description: 'The key of products.attributes whose values group the orders, such as color',
+        placeholder: 'e.g. color',
+        requiredError: 'Enter the attribute key to group by, such as color',
+        default: '',
+        when: { groupBy: ['product_attribute'] },
+      },
+      stores: {
+        kind: 'resourceList',
+        resource: 'stores',
+        label: 'Stores',
+        description: 'Only orders placed in these stores; none chosen means every store',
+        default: [],
+      },
+      topN: { ...TOP_N_OPTION, description: 'How many groups to return, by revenue (1 to 1000)', default: 50 },
+    },
+  },
+  {
+    value: 'segments',
+    label: 'Segments',
+    description: "The contacts as of the period's end split by a customer dimension, such as lifecycle status",
+    views: [
+      {
+        value: 'breakdown',
+        label: 'Breakdown',
+        description: 'Contacts, customers, orders, CLV, rates and shares per value of one dimension',
+        options: ['dimension', 'metric'],
+      },
+      {
+        value: 'matrix',
+        label: 'Matrix',
+        description: 'The contacts of every pair of values of two dimensions, with their share',
+        options: ['dimension', 'dimension2'],
+      },
+    ],
+    options: {
+      dimension: {
+        kind: 'choice',
+        control: 'select',
+        label: 'Dimension',
+        description: 'What the contacts are split by',
+        choices: CUSTOMER_DIMENSIONS,
+        default: 'lifecycle_status',
+      },
+      dimension2: {
+        kind: 'choice',
+        control: 'select',
+        label: 'Second dimension',
+        description: "The matrix's other dimension, different from the first",
+        choices: CUSTOMER_DIMENSIONS,
+        default: 'value_band',
+        differentFrom: {
+          option: 'dimension',
+          error: 'The matrix crosses two different dimensions: choose another second dimension',
+        },
+      },
+      metric: BREAKDOWN_METRIC_OPTION,
+    },
+  },
+  {
+    value: 'value_bands',
+    label: 'Value bands',
+    description: "The customers by the value band of their AOV against the shop's, as of the period's end",
+    views: [
+      {
+        value: 'snapshot',
+        label: 'Snapshot',
+        description: 'The contacts or the revenue of each value band, with its share',
+        options: ['measure'],
+      },
+      {
+        value: 'breakdown',
+        label: 'Breakdown',
+        description: 'The segment breakdown by value band: contacts, customers, orders, CLV, rates and shares',
+        options: ['metric'],
+      },
+    ],
+    options: {
+      measure: {
+        kind: 'choice',
+        control: 'radio',
+        label: 'Measure',
+        description: 'What the snapshot counts per band',
+        choices: [
+          { value: 'contacts', label: 'Contacts', description: 'The contacts of each band, leads included' },
+          { value: 'revenue', label: 'Revenue', description: "The revenue of each band's customers" },
+        ],
+        default: 'contacts',
+      },
+      metric: BREAKDOWN_METRIC_OPTION,
+    },
+  },
+  {
+    value: 'personas',
+    label: 'RFM personas',
+    description: "The customers by RFM persona (recency and frequency scores), as of the period's end",
+    views: [
+      {
+        value: 'revenue',
+        label: 'Revenue',
+        description: 'The customers, revenue and share of revenue of each persona, with CLV, orders and AOV',
+        options: [],
+      },
+      {
+        value: 'by_stage',
+        label: 'By stage',
+        description: 'The customers of each persona by lifecycle stage (active, lapsing, inactive)',
+        options: [],
+      },
+      {
+        value: 'breakdown',
+        label: 'Breakdown',
+        description: 'The segment breakdown by persona: contacts, customers, orders, CLV, rates and shares',
+        options: ['metric'],
+      },
+      {
+        value: 'scores',
+        label: 'Scores',
+        description:
+          'The RFM score distribution: the customers of each recency, frequency and monetary score combination',
+        options: [],
+      },
+    ],
+    options: {
+      metric: BREAKDOWN_METRIC_OPTION,
     },
   },
 ];

@@ -48,6 +48,13 @@ const ALL_FIELDS = [
   'Rank by',
   'Top N',
   'Dimension',
+  'Second dimension',
+  'Event',
+  'Group by',
+  'Attribute key',
+  'Stores',
+  'Field',
+  'Measure',
 ];
 
 describe('QueryEditor', () => {
@@ -89,6 +96,30 @@ describe('QueryEditor', () => {
       ['Accounts', 'Followers', 'Channel', 'Content kind', 'Top N'],
     ],
     [{ queryType: 'followers', view: 'profile' }, ['Accounts', 'Followers', 'Dimension']],
+    [{ queryType: 'customer_events' }, ['Compare with']],
+    [{ queryType: 'customer_events', view: 'summary' }, ['Compare with']],
+    [{ queryType: 'customer_events', view: 'trend' }, ['Bucket', 'Event', 'Compare with']],
+    [{ queryType: 'customer_events', view: 'new_returning_lapsed' }, ['Compare with']],
+    [{ queryType: 'customer_events', view: 'orders' }, ['Event', 'Group by', 'Stores', 'Top N']],
+    [
+      { queryType: 'customer_events', view: 'orders', groupBy: 'product_attribute' },
+      ['Event', 'Group by', 'Attribute key', 'Stores', 'Top N'],
+    ],
+    [
+      { queryType: 'customer_events', view: 'orders', groupBy: '$group' as never },
+      ['Event', 'Group by', 'Attribute key', 'Stores', 'Top N'],
+    ],
+    [{ queryType: 'segments' }, ['Dimension', 'Field']],
+    [{ queryType: 'segments', view: 'breakdown' }, ['Dimension', 'Field']],
+    [{ queryType: 'segments', view: 'matrix' }, ['Dimension', 'Second dimension']],
+    [{ queryType: 'value_bands' }, ['Measure']],
+    [{ queryType: 'value_bands', view: 'snapshot' }, ['Measure']],
+    [{ queryType: 'value_bands', view: 'breakdown' }, ['Field']],
+    [{ queryType: 'personas' }, []],
+    [{ queryType: 'personas', view: 'revenue' }, []],
+    [{ queryType: 'personas', view: 'by_stage' }, []],
+    [{ queryType: 'personas', view: 'breakdown' }, ['Field']],
+    [{ queryType: 'personas', view: 'scores' }, []],
   ])('%j shows %j and nothing else', async (query, expected) => {
     await renderEditor({ refId: 'A', ...query });
     for (const label of ALL_FIELDS) {
@@ -265,6 +296,205 @@ describe('QueryEditor', () => {
         'Could not load the accounts (the database has no accounts relation). You can still type account ids or $variables.'
       )
     ).toBeInTheDocument();
+  });
+
+  it('offers the new query types with their labels', async () => {
+    await renderEditor({ refId: 'A' });
+    await userEvent.click(screen.getByLabelText('Query type'));
+    for (const label of ['Customer events', 'Segments', 'Value bands', 'RFM personas']) {
+      expect(await screen.findByText(label)).toBeInTheDocument();
+    }
+  });
+
+  it.each<[string, CAQuery]>([
+    ['Customer events', { refId: 'A', queryType: 'customer_events', view: 'summary', comparison: 'previous_period' }],
+    ['Segments', { refId: 'A', queryType: 'segments', view: 'breakdown', dimension: 'lifecycle_status', metric: '' }],
+    ['Value bands', { refId: 'A', queryType: 'value_bands', view: 'snapshot', measure: 'contacts' }],
+    ['RFM personas', { refId: 'A', queryType: 'personas', view: 'revenue' }],
+  ])('switches to %s: its first view with its defaults', async (label, expected) => {
+    const { onChange } = await renderEditor({ refId: 'A', ...DEFAULT_QUERY });
+    await userEvent.click(screen.getByLabelText('Query type'));
+    await userEvent.click(await screen.findByText(label));
+    expect(onChange).toHaveBeenCalledWith(expected);
+  });
+
+  it('shows the views of each new query type', async () => {
+    const views: Array<[CAQuery['queryType'], string[]]> = [
+      ['customer_events', ['Summary', 'Trend', 'New, returning, lapsed', 'Orders']],
+      ['segments', ['Breakdown', 'Matrix']],
+      ['value_bands', ['Snapshot', 'Breakdown']],
+      ['personas', ['Revenue', 'By stage', 'Breakdown', 'Scores']],
+    ];
+    for (const [queryType, labels] of views) {
+      const { unmount } = await renderEditor({ refId: 'A', queryType });
+      const group = within(radioGroup('View')!);
+      expect(group.getAllByRole('radio').map((r) => r.closest('div')?.textContent?.trim())).toEqual(labels);
+      expect(group.getByLabelText(labels[0])).toBeChecked();
+      unmount();
+    }
+  });
+
+  it('starts the customer events orders at the top 50 groups, keeping 10 for the buyers', async () => {
+    const { onChange, unmount } = await renderEditor({ refId: 'A', queryType: 'customer_events', view: 'summary' });
+    await userEvent.click(screen.getByLabelText('Orders'));
+    expect(onChange).toHaveBeenLastCalledWith({
+      refId: 'A',
+      queryType: 'customer_events',
+      view: 'orders',
+      event: 'unique_customers',
+      groupBy: 'product',
+      stores: [],
+      topN: 50,
+    });
+    unmount();
+
+    await renderEditor({ refId: 'A', queryType: 'customer_events', view: 'orders' });
+    expect(screen.getByLabelText('Top N')).toHaveValue(50);
+  });
+
+  it('chooses the event of the trend, or all events', async () => {
+    const { onChange } = await renderEditor({ refId: 'A', queryType: 'customer_events', view: 'trend' });
+    expect(screen.getByText('All events')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Event'));
+    await userEvent.click(await screen.findByText('Won back'));
+    expect(onChange).toHaveBeenCalledWith({
+      refId: 'A',
+      queryType: 'customer_events',
+      view: 'trend',
+      bucket: 'auto',
+      metric: 'won_back',
+      comparison: 'previous_period',
+    });
+  });
+
+  it('asks for an attribute key only when the orders are grouped by a product attribute', async () => {
+    const orders: CAQuery = {
+      refId: 'A',
+      queryType: 'customer_events',
+      view: 'orders',
+      event: 'saved',
+      groupBy: 'product',
+      stores: [],
+      topN: 50,
+    };
+    const { onChange, unmount } = await renderEditor(orders);
+    expect(screen.queryByLabelText('Attribute key')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Group by'));
+    await userEvent.click(await screen.findByText('Product attribute'));
+    expect(onChange).toHaveBeenCalledWith({ ...orders, groupBy: 'product_attribute', attributeKey: '' });
+    unmount();
+
+    const { onChange: onChange2, unmount: unmount2 } = await renderEditor({
+      ...orders,
+      groupBy: 'product_attribute',
+      attributeKey: '',
+    });
+    const key = screen.getByLabelText('Attribute key');
+    expect(screen.getByText('Enter the attribute key to group by, such as color')).toBeInTheDocument();
+    await userEvent.type(key, ' color ');
+    expect(screen.queryByText('Enter the attribute key to group by, such as color')).not.toBeInTheDocument();
+    expect(onChange2).not.toHaveBeenCalled();
+    await userEvent.tab();
+    expect(onChange2).toHaveBeenCalledWith({ ...orders, groupBy: 'product_attribute', attributeKey: 'color' });
+    unmount2();
+
+    // Grouping by something else drops the key.
+    const { onChange: onChange3 } = await renderEditor({
+      ...orders,
+      groupBy: 'product_attribute',
+      attributeKey: 'color',
+    });
+    expect(screen.getByLabelText('Attribute key')).toHaveValue('color');
+    await userEvent.click(screen.getByLabelText('Group by'));
+    await userEvent.click(await screen.findByText('Coupon code'));
+    expect(onChange3).toHaveBeenCalledWith({ ...orders, groupBy: 'coupon_code' });
+  });
+
+  it('offers the stores the backend lists and the dashboard variables', async () => {
+    const { ds, getResource } = dataSourceWithResources();
+    const orders: CAQuery = {
+      refId: 'A',
+      queryType: 'customer_events',
+      view: 'orders',
+      event: 'unique_customers',
+      groupBy: 'store',
+      stores: ['paris'],
+      topN: 50,
+    };
+    const { onChange } = await renderEditor(orders, ds);
+    expect(getResource).toHaveBeenCalledWith('stores', undefined, { showErrorAlert: false });
+    expect(getResource).not.toHaveBeenCalledWith('accounts', undefined, expect.anything());
+    expect(screen.getByText('paris')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByLabelText('Stores'));
+    expect(await screen.findByText('$account')).toBeInTheDocument();
+    await userEvent.click(screen.getByText('london'));
+    expect(onChange).toHaveBeenCalledWith({ ...orders, stores: ['paris', 'london'] });
+  });
+
+  it('says why the stores could not be loaded', async () => {
+    const { ds } = dataSourceWithResources([], { status: 500, data: { error: 'the orders relation has no store_id' } });
+    await renderEditor({ refId: 'A', queryType: 'customer_events', view: 'orders' }, ds);
+    expect(
+      await screen.findByText(
+        'Could not load the stores (the orders relation has no store_id). You can still type store ids or $variables.'
+      )
+    ).toBeInTheDocument();
+  });
+
+  it('offers the customer dimensions for segments', async () => {
+    await renderEditor({ refId: 'A', queryType: 'segments', view: 'breakdown' });
+    expect(screen.getByText('Lifecycle status')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Dimension'));
+    for (const label of ['Frequency', 'Customer value', 'Email engagement', 'RFM persona', 'First-order channel']) {
+      expect(await screen.findByText(label)).toBeInTheDocument();
+    }
+    // Profile-only dimensions are not offered.
+    expect(screen.queryByText('Follower status')).not.toBeInTheDocument();
+  });
+
+  it('says when the matrix crosses a dimension with itself', async () => {
+    const error = 'The matrix crosses two different dimensions: choose another second dimension';
+    const matrix: CAQuery = {
+      refId: 'A',
+      queryType: 'segments',
+      view: 'matrix',
+      dimension: 'lifecycle_status',
+      dimension2: 'value_band',
+    };
+    const { onChange, unmount } = await renderEditor(matrix);
+    expect(screen.getByText('Lifecycle status')).toBeInTheDocument();
+    expect(screen.getByText('Customer value')).toBeInTheDocument();
+    expect(screen.queryByText(error)).not.toBeInTheDocument();
+
+    // Choosing the second dimension as the first keeps both, and the editor says what is wrong.
+    await userEvent.click(screen.getByLabelText('Dimension'));
+    await userEvent.click(await screen.findByText('Customer value', { selector: '[role="option"] *' }));
+    expect(onChange).toHaveBeenCalledWith({ ...matrix, dimension: 'value_band' });
+    unmount();
+
+    await renderEditor({ ...matrix, dimension: 'value_band' });
+    expect(screen.getByText(error)).toBeInTheDocument();
+  });
+
+  it('chooses the value bands measure', async () => {
+    const { onChange } = await renderEditor({ refId: 'A', queryType: 'value_bands' });
+    expect(within(radioGroup('Measure')!).getByLabelText('Contacts')).toBeChecked();
+    await userEvent.click(within(radioGroup('Measure')!).getByLabelText('Revenue'));
+    expect(onChange).toHaveBeenCalledWith({
+      refId: 'A',
+      queryType: 'value_bands',
+      view: 'snapshot',
+      measure: 'revenue',
+    });
+  });
+
+  it('keeps one field of a breakdown', async () => {
+    const { onChange } = await renderEditor({ refId: 'A', queryType: 'personas', view: 'breakdown' });
+    expect(screen.getByText('All fields')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Field'));
+    await userEvent.click(await screen.findByText('Total CLV'));
+    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'personas', view: 'breakdown', metric: 'revenue' });
   });
 
   it('keeps a query type it does not offer, such as a dashboard variable', async () => {

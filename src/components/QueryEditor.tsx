@@ -9,12 +9,24 @@ import {
   changeQueryType,
   changeView,
   isTemplateVariable,
+  optionError,
   validateNumber,
+  validateText,
   visibleOptions,
   withDefaults,
 } from '../queryModel';
-import { CAOptions, CAQuery, Choice, NumberOption, OptionInfo, OptionName, QUERY_TYPES, queryTypeInfo } from '../types';
-import { AccountsField } from './AccountsField';
+import {
+  CAOptions,
+  CAQuery,
+  Choice,
+  NumberOption,
+  OptionInfo,
+  OptionName,
+  QUERY_TYPES,
+  queryTypeInfo,
+  TextOption,
+} from '../types';
+import { ResourceListField } from './ResourceListField';
 
 type Props = QueryEditorProps<DataSource, CAQuery, CAOptions>;
 
@@ -113,10 +125,11 @@ interface OptionFieldProps {
 function OptionField({ id, name, info, query, datasource, onChange }: OptionFieldProps) {
   const value = query[name];
   switch (info.kind) {
-    case 'accounts':
+    case 'resourceList':
       return (
-        <AccountsField
+        <ResourceListField
           datasource={datasource}
+          resource={info.resource}
           id={id}
           label={info.label}
           tooltip={info.description}
@@ -138,10 +151,19 @@ function OptionField({ id, name, info, query, datasource, onChange }: OptionFiel
     case 'number':
       // Remount when the query's value changes elsewhere (e.g. a view change), to show it.
       return <NumberField key={String(value)} id={id} info={info} value={value} onChange={onChange} />;
+    case 'text':
+      return <TextField key={String(value)} id={id} info={info} value={value} onChange={onChange} />;
     case 'choice': {
       const options = choiceOptions(availableChoices(info, query), value);
+      const error = optionError(info, value, query);
       return (
-        <InlineField label={info.label} labelWidth={LABEL_WIDTH} tooltip={info.description}>
+        <InlineField
+          label={info.label}
+          labelWidth={LABEL_WIDTH}
+          tooltip={info.description}
+          invalid={error !== undefined}
+          error={error}
+        >
           {info.control === 'radio' ? (
             <RadioButtonGroup aria-label={info.label} options={options} value={value as string} onChange={onChange} />
           ) : (
@@ -191,6 +213,42 @@ function NumberField({ id, info, value, onChange }: NumberFieldProps) {
         onBlur={() => {
           if (error === undefined && Number(text) !== value) {
             onChange(Number(text));
+          }
+        }}
+      />
+    </InlineField>
+  );
+}
+
+interface TextFieldProps {
+  id: string;
+  info: TextOption;
+  value: unknown;
+  onChange: (value: string) => void;
+}
+
+/** Free text, applied when the field loses focus; a required one shows an error while empty. */
+function TextField({ id, info, value, onChange }: TextFieldProps) {
+  const [text, setText] = useState(typeof value === 'string' ? value : '');
+  const error = validateText(text, info);
+  return (
+    <InlineField
+      label={info.label}
+      labelWidth={LABEL_WIDTH}
+      tooltip={info.description}
+      invalid={error !== undefined}
+      error={error}
+    >
+      <Input
+        id={id}
+        width={24}
+        placeholder={info.placeholder}
+        value={text}
+        onChange={(e: React.FormEvent<HTMLInputElement>) => setText(e.currentTarget.value)}
+        onBlur={() => {
+          const trimmed = text.trim();
+          if (trimmed !== value) {
+            onChange(trimmed);
           }
         }}
       />

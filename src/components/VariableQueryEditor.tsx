@@ -5,7 +5,7 @@ import { InlineField, InlineFieldRow, RadioButtonGroup } from '@grafana/ui';
 import type { DataSource } from '../datasource';
 import { toVariableQuery } from '../queryModel';
 import { CAOptions, CAQuery, VARIABLE_LISTS } from '../types';
-import { AccountsField } from './AccountsField';
+import { ResourceListField } from './ResourceListField';
 
 type Props = QueryEditorProps<DataSource, CAQuery, CAOptions, CAQuery>;
 
@@ -33,8 +33,9 @@ export function VariableQueryEditor({ datasource, query, onChange }: Props) {
         />
       </InlineField>
       {current.list === 'content' && (
-        <AccountsField
+        <ResourceListField
           datasource={datasource}
+          resource="accounts"
           id={`ca-variable-${current.refId}-accounts`}
           label="Accounts"
           tooltip="Only content of these accounts; none chosen means all accounts"
