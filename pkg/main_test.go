@@ -121,6 +121,9 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 		{RefID: "G", QueryType: "buyers", TimeRange: day, JSON: []byte(`{"view":"trend","bucket":"hour","comparison":"none"}`)},
 		{RefID: "H", QueryType: "customers", TimeRange: day, JSON: []byte(`{"view":"new_vs_existing","comparison":"none"}`)},
 		{RefID: "I", QueryType: "customer_events", TimeRange: day, JSON: []byte(`{"view":"summary","comparison":"none"}`)},
+		{RefID: "J", QueryType: "segments", TimeRange: day, JSON: []byte(`{"dimension":"lifecycle_status"}`)},
+		{RefID: "K", QueryType: "value_bands", TimeRange: day, JSON: []byte(`{}`)},
+		{RefID: "L", QueryType: "personas", TimeRange: day, JSON: []byte(`{"view":"revenue"}`)},
 	}}
 	protoResp, err := data.QueryData(ctx, backend.ToProto().QueryDataRequest(req))
 	if err != nil {
@@ -147,6 +150,11 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 	}
 	if f.Fields[3].Config.Unit != "currencyEUR" || f.Meta.ExecutedQueryString == "" {
 		t.Errorf("unit %q, executed SQL %d bytes", f.Fields[3].Config.Unit, len(f.Meta.ExecutedQueryString))
+	}
+	for _, ref := range []string{"J", "K", "L"} {
+		if r := resp.Responses[ref]; r.Error != nil || len(r.Frames) != 1 || r.Frames[0].Rows() == 0 {
+			t.Errorf("%s: %v, frames %v", ref, r.Error, r.Frames)
+		}
 	}
 	for ref, rows := range map[string]int{"E": 3, "F": 0, "G": 24, "H": 3, "I": 5} {
 		if r := resp.Responses[ref]; r.Error != nil || len(r.Frames) != 1 || r.Frames[0].Rows() != rows {

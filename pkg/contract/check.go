@@ -78,7 +78,7 @@ func (r Report) gaps(c Capability) string {
 
 // expectedIndexes are the indexes of indexes.sql, by table.
 var expectedIndexes = map[string][]string{
-	"orders":        {"orders_valid_placed_at", "orders_valid_customer_placed_at"},
+	"orders":        {"orders_valid_placed_at", "orders_valid_customer_placed_at", "orders_invalid_customer_placed_at"},
 	"order_items":   {"order_items_order_id"},
 	"customers":     {"customers_created_at"},
 	"content":       {"content_account_id"},

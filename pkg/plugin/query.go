@@ -25,6 +25,9 @@ func (d *Datasource) handlers() map[string]queryHandler {
 		"customer_events": d.customerEvents,
 		"customers":       d.customers,
 		"followers":       d.followers,
+		"personas":        d.personas,
+		"segments":        d.segments,
+		"value_bands":     d.valueBands,
 		"variables":       d.variables,
 	}
 }
@@ -154,4 +157,28 @@ func (d *Datasource) variables(ctx context.Context, q backend.DataQuery) (data.F
 		return nil, err
 	}
 	return d.engine.ListFrame(ctx, lq)
+}
+
+func (d *Datasource) segments(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+	var sq analytics.SegmentsQuery
+	if err := decode(q, &sq); err != nil {
+		return nil, err
+	}
+	return d.engine.Segments(ctx, sq, period(q))
+}
+
+func (d *Datasource) valueBands(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+	var vq analytics.ValueBandsQuery
+	if err := decode(q, &vq); err != nil {
+		return nil, err
+	}
+	return d.engine.ValueBands(ctx, vq, period(q))
+}
+
+func (d *Datasource) personas(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+	var pq analytics.PersonasQuery
+	if err := decode(q, &pq); err != nil {
+		return nil, err
+	}
+	return d.engine.Personas(ctx, pq, period(q))
 }

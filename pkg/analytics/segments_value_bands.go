@@ -1,0 +1,99 @@
+package analytics
+
+import (
+	"context"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/jackc/pgx/v5"
+)
+
+// ValueBandsQuery is the query model of query type "value_bands": the customer-value snapshot of
+// seed 003 (each customer's AOV against the shop's).
+type ValueBandsQuery struct {
+	// View is snapshot (default: contacts or revenue per band) or breakdown (the segment
+	// breakdown by value band).
+	View string `json:"view"`
+	// Measure is what the snapshot counts: contacts (default) or revenue.
+	Measure string `json:"measure"`
+	// Metric keeps only this field of the breakdown (with the band), for a bar chart; optional.
+	Metric string `json:"metric"`
+}
+
+// The value-bands views and measures.
+const (
+	ValueBandsSnapshot  = "snapshot"
+	ValueBandsBreakdown = "breakdown"
+	MeasureContacts     = "contacts"
+	MeasureRevenue      = "revenue"
+)
+
+var valueBandsSQL = segmentStatement("segments_value_bands", segmentSQL{})
+
+// ValueBands answers query type "value_bands" for the contacts as of the period's end.
+func (e *Engine) ValueBands(ctx context.Context, q ValueBandsQuery, p Period) (data.Frames, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	switch q.View {
+	case "", ValueBandsSnapshot:
+		return e.valueBandsSnapshot(ctx, q, p)
+	case ValueBandsBreakdown:
+		return e.segmentBreakdown(ctx, customerDimensions["value_band"], q.Metric, p)
+	}
+	return nil, invalidf("value bands: unknown view %q: use snapshot or breakdown", q.View)
+}
+
+// valueBandsSnapshot answers the contacts or the revenue of each band (low, medium, high, very
+// high, then lead) with its share of all contacts or of all revenue.
+func (e *Engine) valueBandsSnapshot(ctx context.Context, q ValueBandsQuery, p Period) (data.Frames, error) {
+	switch q.Measure {
+	case "", MeasureContacts, MeasureRevenue:
+	default:
+		return nil, invalidf("value bands: unknown measure %q: use contacts or revenue", q.Measure)
+	}
+	contacts, revenue := map[string]int64{}, map[string]float64{}
+	var allContacts int64
+	var allRevenue float64
+	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		rs, err := tx.Query(ctx, valueBandsSQL, e.dimensionArgs(p)...)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var band string
+			var n int64
+			var r float64
+			if err := rs.Scan(&band, &n, &r); err != nil {
+				return err
+			}
+			contacts[band], revenue[band] = n, r
+			allContacts += n
+			allRevenue += r
+		}
+		return rs.Err()
+	})
+	if err != nil {
+		return nil, explain("value bands", err)
+	}
+	f := newFrameBuilder("value_bands")
+	band := f.str("value_band", "Customer value")
+	if q.Measure == MeasureRevenue {
+		amount := f.float("revenue", "Total revenue", e.shop.MoneyUnit())
+		share := f.ratio("share", "Share of revenue", "percentunit")
+		for _, b := range valueBands {
+			band.Append(b)
+			amount.Append(revenue[b])
+			share.Append(ratio(revenue[b], allRevenue))
+		}
+	} else {
+		count := f.int("contacts", "Total contacts", "short")
+		share := f.ratio("share", "Share of contacts", "percentunit")
+		for _, b := range valueBands {
+			band.Append(b)
+			count.Append(contacts[b])
+			share.Append(ratio(float64(contacts[b]), float64(allContacts)))
+		}
+	}
+	return data.Frames{e.asOfFrame(f, valueBandsSQL, p)}, nil
+}
