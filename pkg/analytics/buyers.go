@@ -29,6 +29,9 @@ type BuyersQuery struct {
 	// Dimension is the profile's dimension: age_band, gender, follower_status, device_price_band,
 	// country, region or video_preference.
 	Dimension string `json:"dimension"`
+	// Metric keeps one series of the trend (new_buyers, repeat_buyers, new_revenue,
+	// repeat_revenue or repeat_rate, with its comparison): alerting needs a single value field.
+	Metric string `json:"metric"`
 }
 
 // The buyers views.
@@ -215,6 +218,11 @@ func (e *Engine) buyersSummary(ctx context.Context, q BuyersQuery, p Period) (da
 // buyersTrend applies the buyer definitions to each bucket as its own period. The comparison's
 // buckets are drawn on the current buckets' times, so a panel can overlay the two.
 func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, interval time.Duration) (data.Frames, error) {
+	switch q.Metric {
+	case "", "new_buyers", "repeat_buyers", "new_revenue", "repeat_revenue", "repeat_rate":
+	default:
+		return nil, invalidf("buyers trend: unknown metric %q: use new_buyers, repeat_buyers, new_revenue, repeat_revenue or repeat_rate, or none for all", q.Metric)
+	}
 	tr, err := e.shop.newTrend(p, q.Comparison, q.Bucket, interval)
 	if err != nil {
 		return nil, err
@@ -275,6 +283,15 @@ func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, inter
 	frame := f.frame(buyersTrendSQL)
 	frame.Meta.PreferredVisualization = data.VisTypeGraph
 	frame.Meta.Custom = periodsMeta(p, tr.Comparison, hasCmp)
+	if q.Metric != "" {
+		kept := frame.Fields[:1]
+		for _, fl := range frame.Fields[1:] {
+			if fl.Name == q.Metric || fl.Name == q.Metric+"_previous" {
+				kept = append(kept, fl)
+			}
+		}
+		frame.Fields = kept
+	}
 	return data.Frames{frame}, nil
 }
 

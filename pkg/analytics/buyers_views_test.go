@@ -97,6 +97,13 @@ func TestBuyersViews(t *testing.T) {
 		// The previous week's buckets on this week's axis: 28 April is the second bucket.
 		wantColumn(t, f, "repeat_buyers_previous", []any{int64(0), int64(1), int64(0), int64(0), int64(0), int64(0), int64(0)})
 		wantColumn(t, f, "repeat_revenue_previous", []any{0.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0})
+
+		// One series only, for alerting: time, the metric and its comparison.
+		one := run(t, analytics.BuyersQuery{View: "trend", Bucket: "day", Metric: "repeat_rate"}, week)[0]
+		if len(one.Fields) != 3 || one.Fields[1].Name != "repeat_rate" || one.Fields[2].Name != "repeat_rate_previous" {
+			t.Errorf("metric repeat_rate: fields %v", one.Fields)
+		}
+		wantColumn(t, one, "repeat_rate", []any{nil, 1.0, 0.0, 1.0, 1.0, 0.0, nil})
 	})
 
 	t.Run("one-day summary equals its trend bucket", func(t *testing.T) {
@@ -205,7 +212,7 @@ func TestBuyersViews(t *testing.T) {
 			{View: "channels", TopN: -1}, {View: "channels", TopN: 5000}, {View: "channels", RankBy: "best"},
 			{View: "channels", ContentKind: "podcast"}, {View: "products", RankBy: "x"},
 			{View: "profile", Dimension: "shoe_size"}, {View: "profile", Dimension: "gender", Group: "vip"},
-			{View: "trend", Bucket: "fortnight"},
+			{View: "trend", Bucket: "fortnight"}, {View: "trend", Metric: "buyers"},
 		} {
 			if _, err := e.Buyers(ctx, q, week, 0); !analytics.IsQueryError(err) {
 				t.Errorf("%+v: want a query error, got %v", q, err)
