@@ -124,6 +124,7 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 		{RefID: "J", QueryType: "segments", TimeRange: day, JSON: []byte(`{"dimension":"lifecycle_status"}`)},
 		{RefID: "K", QueryType: "value_bands", TimeRange: day, JSON: []byte(`{}`)},
 		{RefID: "L", QueryType: "personas", TimeRange: day, JSON: []byte(`{"view":"revenue"}`)},
+		{RefID: "M", QueryType: "audience_growth", TimeRange: day, JSON: []byte(`{"view":"active_history"}`)},
 	}}
 	protoResp, err := data.QueryData(ctx, backend.ToProto().QueryDataRequest(req))
 	if err != nil {
@@ -156,7 +157,7 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 			t.Errorf("%s: %v, frames %v", ref, r.Error, r.Frames)
 		}
 	}
-	for ref, rows := range map[string]int{"E": 3, "F": 0, "G": 24, "H": 3, "I": 5} {
+	for ref, rows := range map[string]int{"E": 3, "F": 0, "G": 24, "H": 3, "I": 5, "M": 5} {
 		if r := resp.Responses[ref]; r.Error != nil || len(r.Frames) != 1 || r.Frames[0].Rows() != rows {
 			t.Errorf("%s: %v, frames %v", ref, r.Error, r.Frames)
 		}

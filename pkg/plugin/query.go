@@ -21,6 +21,7 @@ type queryHandler func(ctx context.Context, q backend.DataQuery) (data.Frames, e
 // handlers maps each query type to its handler; the mux routes on the query's queryType.
 func (d *Datasource) handlers() map[string]queryHandler {
 	return map[string]queryHandler{
+		"audience_growth": d.audienceGrowth,
 		"buyers":          d.buyers,
 		"customer_events": d.customerEvents,
 		"customers":       d.customers,
@@ -117,6 +118,14 @@ func decode(q backend.DataQuery, v any) error {
 
 func period(q backend.DataQuery) analytics.Period {
 	return analytics.Period{From: q.TimeRange.From, To: q.TimeRange.To}
+}
+
+func (d *Datasource) audienceGrowth(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+	var aq analytics.AudienceQuery
+	if err := decode(q, &aq); err != nil {
+		return nil, err
+	}
+	return d.engine.AudienceGrowth(ctx, aq, period(q), q.Interval)
 }
 
 func (d *Datasource) buyers(ctx context.Context, q backend.DataQuery) (data.Frames, error) {

@@ -1,0 +1,34 @@
+-- The most popular products of a segment (SPEC §4 "Audience growth"): the contacts whose value of
+-- one customer dimension as of $1 (the period's end) is $12, and the lines of their valid orders
+-- in the period [$13, $1): units, customers and revenue (quantity × unit price) per product,
+-- ranked by units, ties by product id; $14 is the top N. Parameters $1–$11: dimensions.tmpl.sql.
+WITH {{template "contact_dims" .}},
+members AS (
+    SELECT c.customer_id
+    FROM contact_dims c
+    CROSS JOIN params p
+    WHERE c.is_customer AND {{.Dim.Expr}} = $12::text
+),
+lines AS (
+    SELECT i.product_id, o.customer_id, i.quantity, i.quantity * i.unit_price AS revenue
+    FROM members m
+    JOIN orders o ON o.customer_id = m.customer_id
+    JOIN order_items i ON i.order_id = o.order_id
+    WHERE o.is_valid
+      AND o.placed_at >= $13::timestamptz
+      AND o.placed_at < $1
+),
+per_product AS (
+    SELECT l.product_id,
+           sum(l.quantity) AS units,
+           count(DISTINCT l.customer_id) AS customers,
+           sum(l.revenue)::float8 AS revenue
+    FROM lines l
+    GROUP BY l.product_id
+)
+SELECT pp.product_id::text, coalesce(pr.name, pp.product_id::text), coalesce(pr.category, 'unknown'),
+       pp.units::bigint, pp.customers, coalesce(pp.revenue, 0)
+FROM per_product pp
+LEFT JOIN products pr ON pr.product_id = pp.product_id
+ORDER BY pp.units DESC, pp.product_id
+LIMIT $14::int
