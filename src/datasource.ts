@@ -27,6 +27,7 @@ const STRING_FIELDS = [
   'groupBy',
   'attributeKey',
   'measure',
+  'segment',
   'list',
 ] as const satisfies ReadonlyArray<keyof CAQuery>;
 

@@ -63,6 +63,7 @@ describe('QUERY_TYPES of the customer database', () => {
       ['segments', 'Segments'],
       ['value_bands', 'Value bands'],
       ['personas', 'RFM personas'],
+      ['audience_growth', 'Audience growth'],
     ]);
   });
 
@@ -483,5 +484,19 @@ describe('toVariableQuery', () => {
     ],
   ])('%j', (query, expected) => {
     expect(toVariableQuery(query as CAQuery)).toEqual(expected);
+  });
+});
+
+describe('audience growth', () => {
+  it('shows the segment and top N only for popular products', () => {
+    const info = QUERY_TYPES.find((t) => t.value === 'audience_growth')!;
+    const views = Object.fromEntries(info.views.map((v) => [v.value, v.options]));
+    expect(views).toEqual({
+      states: ['bucket'],
+      active_history: [],
+      overview: ['dimension'],
+      popular_products: ['dimension', 'segment', 'topN'],
+    });
+    expect(info.options.dimension?.default).toBe('audience_state');
   });
 });

@@ -139,6 +139,8 @@ export interface CAQuery extends DataQuery {
   stores?: string[];
   /** Value bands snapshot: contacts or revenue per band. */
   measure?: ValueBandsMeasure;
+  /** Audience growth, popular products: the value of `dimension` whose customers are described. */
+  segment?: string;
 }
 
 /** A choice shown in an editor: the stored value, its label, and a one-line explanation. */
@@ -167,6 +169,7 @@ export const OPTION_NAMES = [
   'groupBy',
   'attributeKey',
   'measure',
+  'segment',
 ] as const satisfies ReadonlyArray<keyof CAQuery>;
 
 export type OptionName = (typeof OPTION_NAMES)[number];
@@ -903,6 +906,57 @@ export const QUERY_TYPES: QueryTypeInfo[] = [
     ],
     options: {
       metric: BREAKDOWN_METRIC_OPTION,
+    },
+  },
+  {
+    value: 'audience_growth',
+    label: 'Audience growth',
+    description: 'Customers by audience state over time, active customers then and now, segment overview and products',
+    views: [
+      {
+        value: 'states',
+        label: 'Customer base growth',
+        description: 'Customers by audience state (new, active, slipping away, lost) at the end of each bucket',
+        options: ['bucket'],
+      },
+      {
+        value: 'active_history',
+        label: 'Active customers over time',
+        description: 'Active customers at the period end and 1, 3, 6 and 12 months before',
+        options: [],
+      },
+      {
+        value: 'overview',
+        label: 'Audience overview',
+        description: 'Lifetime value, count, orders, basket size, annual figures and lost share per segment',
+        options: ['dimension'],
+      },
+      {
+        value: 'popular_products',
+        label: 'Popular products',
+        description: "The products a segment's customers bought most in the period",
+        options: ['dimension', 'segment', 'topN'],
+      },
+    ],
+    options: {
+      bucket: BUCKET_OPTION,
+      dimension: {
+        kind: 'choice',
+        control: 'select',
+        label: 'Dimension',
+        description: 'The customer dimension that defines the segments',
+        choices: CUSTOMER_DIMENSIONS,
+        default: 'audience_state',
+      },
+      segment: {
+        kind: 'text',
+        label: 'Segment',
+        description: 'A value of the dimension, such as active for the audience state, or a $variable',
+        placeholder: 'e.g. active',
+        requiredError: 'Enter the segment: a value of the dimension, such as active',
+        default: 'active',
+      },
+      topN: TOP_N_OPTION,
     },
   },
 ];
