@@ -128,6 +128,18 @@ func Test() error {
 	fmt.Println("== Go tests (race detector on)")
 	p, f, s, goErr := goTest(env, "-race", "-count=1", "-timeout", "25m", "./...")
 	passed, failed, skipped = passed+p, failed+f, skipped+s
+	// A short fuzzing pass on top of the seed corpora (which ran above as plain tests).
+	for _, fz := range []struct{ target, pkg string }{
+		{"FuzzParse", "./pkg/settings"},
+		{"FuzzQueryData", "./pkg/plugin"},
+	} {
+		if goErr != nil {
+			break
+		}
+		fmt.Printf("== Fuzzing %s for %s\n", fz.target, fuzzTime)
+		p, f, s, goErr = goTest(env, "-run", "^$", "-fuzz", "^"+fz.target+"$", "-fuzztime", fuzzTime, fz.pkg)
+		passed, failed, skipped = passed+p, failed+f, skipped+s
+	}
 
 	fmt.Println("== Front end: typecheck, lint, jest")
 	feErr := npmInstall()
@@ -153,6 +165,9 @@ func Test() error {
 	}
 	return nil
 }
+
+// fuzzTime is how long the test command fuzzes each target (FUZZTIME overrides).
+var fuzzTime = envOr("FUZZTIME", "10s")
 
 // Bench runs the Go benchmarks against a throwaway PostgreSQL and prints their figures. It is not
 // part of Test: speed is measured here, never asserted in tests.

@@ -17,7 +17,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-func newInstance(t *testing.T, js map[string]any) *Datasource {
+func newInstance(t testing.TB, js map[string]any) *Datasource {
 	t.Helper()
 	raw, _ := json.Marshal(js)
 	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{JSONData: raw, DecryptedSecureJSONData: map[string]string{}})
@@ -29,7 +29,7 @@ func newInstance(t *testing.T, js map[string]any) *Datasource {
 	return d
 }
 
-func settingsFor(t *testing.T, dsn string) map[string]any {
+func settingsFor(t testing.TB, dsn string) map[string]any {
 	t.Helper()
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
@@ -182,5 +182,53 @@ INSERT INTO commerce.content VALUES (70, 7, 'live', 'Launch', 'tech', '2026-01-0
 	}
 	if s, b := call("secrets"); s != 404 || !strings.Contains(b, "use accounts, content or stores") {
 		t.Errorf("unknown resource: %d %s", s, b)
+	}
+}
+
+func TestCancelledRequestCancelsTheQuery(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	d := newInstance(t, settingsFor(t, dsn))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- d.db.Read(ctx, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, `SELECT pg_sleep(20) /* cancel-me */`)
+			return err
+		})
+	}()
+	admin, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	running := func() int {
+		var n int
+		if err := admin.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%cancel-me%' AND state = 'active' AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for running() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the query never showed up in pg_stat_activity")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel() // Grafana cancels the request's context
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("a cancelled query reported success")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the cancelled request did not return")
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for running() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("PostgreSQL still runs the query of a cancelled request")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
