@@ -48,11 +48,6 @@ describe('validateSettings', () => {
       errors: { atRiskDays: 'Must be fewer days than lapsed (385)' },
     },
     {
-      name: 'auto thresholds still need valid days',
-      jsonData: { lifecycleThresholds: 'auto', atRiskDays: 400 },
-      errors: { atRiskDays: 'Must be fewer days than lapsed (385)' },
-    },
-    {
       name: 'connect timeout below 0.1 s',
       jsonData: { connectTimeoutSeconds: 0.05 },
       errors: { connectTimeoutSeconds: 'Must be a number from 0.1 to 600' },

@@ -992,7 +992,8 @@ export const DEFAULT_VARIABLE_QUERY: Partial<CAQuery> = { queryType: 'variables'
 
 export type SSLMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
-export type LifecycleThresholds = 'fixed' | 'auto';
+/** Only fixed thresholds for now; 'auto' (derived from the shop's repurchase gaps) is planned. */
+export type LifecycleThresholds = 'fixed';
 
 /** The datasource settings (SPEC §6), with the names the backend reads from jsonData. */
 export interface CASettings {

@@ -53,8 +53,6 @@ const (
 type Settings struct {
 	DB   database.Config
 	Shop analytics.Shop
-	// AutoLifecycle asks for thresholds derived from the shop's own inter-order gaps.
-	AutoLifecycle bool
 }
 
 // Defaults for settings left empty.
@@ -139,9 +137,9 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	switch j.LifecycleThresholds {
 	case "", "fixed":
 	case "auto":
-		s.AutoLifecycle = true
+		bad("lifecycle thresholds \"auto\" (derived from the shop's repurchase gaps) are not available yet: use fixed and set the at-risk and lapsed days")
 	default:
-		bad("lifecycle thresholds %q: use fixed or auto", j.LifecycleThresholds)
+		bad("lifecycle thresholds %q: use fixed", j.LifecycleThresholds)
 	}
 	shop.AtRiskDays = intOr(j.AtRiskDays, shop.AtRiskDays)
 	shop.LapsedDays = intOr(j.LapsedDays, shop.LapsedDays)

@@ -3,7 +3,7 @@ import { DataSourcePluginOptionsEditorProps, SelectableValue } from '@grafana/da
 import { FieldSet, InlineField, Input, RadioButtonGroup, SecretInput, SecretTextArea } from '@grafana/ui';
 
 import { effectiveSettings, formatEdges, parseEdges, validateSettings } from '../settings';
-import { CAOptions, CASecureJsonData, CASettings, DEFAULT_SETTINGS, LifecycleThresholds, SSLMode } from '../types';
+import { CAOptions, CASecureJsonData, CASettings, DEFAULT_SETTINGS, SSLMode } from '../types';
 
 type Props = DataSourcePluginOptionsEditorProps<CAOptions, CASecureJsonData>;
 
@@ -19,11 +19,6 @@ const SSL_MODES: Array<SelectableValue<SSLMode>> = [
     label: 'Verify full',
     description: 'Encrypt, check the CA and check that the certificate names the host',
   },
-];
-
-const LIFECYCLE_THRESHOLDS: Array<SelectableValue<LifecycleThresholds>> = [
-  { value: 'fixed', label: 'Fixed', description: 'Use the at-risk and lapsed days below' },
-  { value: 'auto', label: 'Auto', description: "Derive the thresholds from the shop's own repurchase intervals" },
 ];
 
 type NumberKey = {
@@ -298,21 +293,9 @@ export function ConfigEditor(props: Props) {
           {numberInput('newBuyerLookbackDays', { min: 0 })}
         </InlineField>
         <InlineField
-          label="Lifecycle thresholds"
-          labelWidth={LABEL_WIDTH}
-          tooltip="How long since the last order makes a customer at risk or lapsed: fixed days, or derived from the data"
-        >
-          <RadioButtonGroup
-            id="ca-config-lifecycleThresholds"
-            options={LIFECYCLE_THRESHOLDS}
-            value={settings.lifecycleThresholds}
-            onChange={(v) => setJsonData('lifecycleThresholds', v)}
-          />
-        </InlineField>
-        <InlineField
           label="At risk after (days)"
           labelWidth={LABEL_WIDTH}
-          tooltip="With fixed thresholds: days since the last valid order after which a customer is at risk"
+          tooltip="Days since the last valid order after which a customer is at risk"
           invalid={Boolean(errors.atRiskDays)}
           error={errors.atRiskDays}
         >
