@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"sort"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jackc/pgx/v5"
@@ -15,10 +16,13 @@ type Option struct {
 
 // ListQuery is the query model of query type "variables": the choices of a dashboard variable.
 type ListQuery struct {
-	// List is accounts, content or stores.
+	// List is accounts, content, stores, dimensions (the customer dimensions segments split by)
+	// or dimension_values (the values of Dimension as of the period's end).
 	List string `json:"list"`
 	// Accounts narrows content to some accounts (ids as text).
 	Accounts []string `json:"accounts"`
+	// Dimension is the customer dimension whose values dimension_values lists.
+	Dimension string `json:"dimension"`
 }
 
 var listStatements = map[string]string{
@@ -31,7 +35,7 @@ var listStatements = map[string]string{
 func (e *Engine) List(ctx context.Context, q ListQuery) ([]Option, error) {
 	sql, ok := listStatements[q.List]
 	if !ok {
-		return nil, invalidf("unknown list %q: use accounts, content or stores", q.List)
+		return nil, invalidf("unknown list %q: use accounts, content, stores, dimensions or dimension_values", q.List)
 	}
 	var args []any
 	if q.List == "content" {
@@ -60,9 +64,19 @@ func (e *Engine) List(ctx context.Context, q ListQuery) ([]Option, error) {
 	return out, nil
 }
 
-// ListFrame answers a variable query: a frame with text and value fields.
-func (e *Engine) ListFrame(ctx context.Context, q ListQuery) (data.Frames, error) {
-	opts, err := e.List(ctx, q)
+// ListFrame answers a variable query: a frame with text and value fields. p is the dashboard's
+// time range: dimension values are those of the contacts as of its end.
+func (e *Engine) ListFrame(ctx context.Context, q ListQuery, p Period) (data.Frames, error) {
+	var opts []Option
+	var err error
+	switch q.List {
+	case "dimensions":
+		opts = dimensionOptions()
+	case "dimension_values":
+		opts, err = e.dimensionValueOptions(ctx, q.Dimension, p)
+	default:
+		opts, err = e.List(ctx, q)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -73,5 +87,53 @@ func (e *Engine) ListFrame(ctx context.Context, q ListQuery) (data.Frames, error
 		text.Append(o.Text)
 		value.Append(o.Value)
 	}
-	return data.Frames{f.frame(listStatements[q.List])}, nil
+	sql := listStatements[q.List]
+	if q.List == "dimension_values" {
+		if d, err := customerDimensionOf(q.Dimension); err == nil && d.values == nil {
+			sql = segmentBreakdownSQL[d.Name]
+		}
+	}
+	return data.Frames{f.frame(sql)}, nil
+}
+
+// dimensionOptions lists the customer dimensions, by label.
+func dimensionOptions() []Option {
+	out := make([]Option, 0, len(customerDimensions))
+	for name, d := range customerDimensions {
+		out = append(out, Option{Value: name, Text: d.label})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Text < out[j].Text })
+	return out
+}
+
+// dimensionValueOptions lists a dimension's values: a closed set as defined, an open one (country,
+// city, store…) as the values the contacts have as of p's end, largest first.
+func (e *Engine) dimensionValueOptions(ctx context.Context, name string, p Period) ([]Option, error) {
+	d, err := customerDimensionOf(name)
+	if err != nil {
+		return nil, err
+	}
+	var values []string
+	if d.values != nil {
+		values = d.values(e.shop)
+	} else {
+		if err := p.Validate(); err != nil {
+			return nil, err
+		}
+		frames, err := e.segmentBreakdown(ctx, d, "", p)
+		if err != nil {
+			return nil, err
+		}
+		f := frames[0].Fields[0]
+		for i := 0; i < f.Len(); i++ {
+			if v, ok := f.At(i).(string); ok {
+				values = append(values, v)
+			}
+		}
+	}
+	out := make([]Option, len(values))
+	for i, v := range values {
+		out[i] = Option{Value: v, Text: v}
+	}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
 )
@@ -35,10 +36,55 @@ UPDATE orders SET store_id = 'online' WHERE order_id = 1;`)
 	if _, err := e.List(ctx, analytics.ListQuery{List: "'; DROP TABLE orders; --"}); !analytics.IsQueryError(err) {
 		t.Errorf("unknown list: %v", err)
 	}
-	frames, err := e.ListFrame(ctx, analytics.ListQuery{List: "accounts"})
+	frames, err := e.ListFrame(ctx, analytics.ListQuery{List: "accounts"}, analytics.Period{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantColumn(t, frames[0], "value", []any{"2", "1"})
 	wantColumn(t, frames[0], "text", []any{"Chan (channel)", "Official (official)"})
+}
+
+func TestDimensionLists(t *testing.T) {
+	db := fixtureSQL(t, buyersViewsFixture)
+	e := analytics.New(db, analytics.DefaultShop())
+	ctx := context.Background()
+	p := analytics.Period{From: time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 5, 11, 0, 0, 0, 0, time.UTC)}
+	values := func(q analytics.ListQuery) []any {
+		t.Helper()
+		frames, err := e.ListFrame(ctx, q, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := frames[0].FieldByName("value")
+		var out []any
+		for i := 0; i < f.Len(); i++ {
+			out = append(out, f.At(i))
+		}
+		return out
+	}
+	dims := values(analytics.ListQuery{List: "dimensions"})
+	if len(dims) < 15 || !containsValue(dims, "lifecycle_status") || !containsValue(dims, "country") {
+		t.Errorf("dimensions: %v", dims)
+	}
+	// A closed set as defined; an open one as the contacts have it (largest first, unknown last).
+	if got := values(analytics.ListQuery{List: "dimension_values", Dimension: "gender"}); !reflect.DeepEqual(got, []any{"female", "male", "other", "unknown"}) {
+		t.Errorf("gender values %v", got)
+	}
+	if got := values(analytics.ListQuery{List: "dimension_values", Dimension: "country"}); !reflect.DeepEqual(got, []any{"DE", "US", "unknown"}) {
+		t.Errorf("country values %v", got)
+	}
+	for _, q := range []analytics.ListQuery{{List: "dimension_values"}, {List: "dimension_values", Dimension: "shoe_size"}} {
+		if _, err := e.ListFrame(ctx, q, p); !analytics.IsQueryError(err) {
+			t.Errorf("%+v: want a query error, got %v", q, err)
+		}
+	}
+}
+
+func containsValue(xs []any, v string) bool {
+	for _, x := range xs {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }

@@ -165,7 +165,7 @@ func (d *Datasource) variables(ctx context.Context, q backend.DataQuery) (data.F
 	if err := decode(q, &lq); err != nil {
 		return nil, err
 	}
-	return d.engine.ListFrame(ctx, lq)
+	return d.engine.ListFrame(ctx, lq, period(q))
 }
 
 func (d *Datasource) segments(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
