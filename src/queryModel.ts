@@ -201,5 +201,8 @@ export function toVariableQuery(query: Partial<CAQuery> | string | null | undefi
   if (out.list === 'content' && Array.isArray(q.accounts) && q.accounts.length > 0) {
     out.accounts = q.accounts;
   }
+  if (out.list === 'dimension_values') {
+    out.dimension = q.dimension || 'lifecycle_status';
+  }
   return out;
 }

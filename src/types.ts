@@ -87,7 +87,7 @@ export type CustomerDimension =
 export type ValueBandsMeasure = 'contacts' | 'revenue';
 
 /** The lists query type 'variables' returns, for dashboard variables. */
-export type VariableList = 'accounts' | 'content' | 'stores';
+export type VariableList = 'accounts' | 'content' | 'stores' | 'dimensions' | 'dimension_values';
 
 /** The backend resources a query option can choose ids from. */
 export type ResourceList = Extract<VariableList, 'accounts' | 'stores'>;
@@ -985,6 +985,16 @@ export const VARIABLE_LISTS: Array<Choice<VariableList>> = [
     description: 'LIVEs and videos, newest first (at most 1000), optionally of some accounts: value is the content id',
   },
   { value: 'stores', label: 'Stores', description: 'The stores that have orders: value and text are the store id' },
+  {
+    value: 'dimensions',
+    label: 'Dimensions',
+    description: 'The customer dimensions segments split by: value is the dimension name, text its label',
+  },
+  {
+    value: 'dimension_values',
+    label: 'Dimension values',
+    description: "The values of one customer dimension, as the contacts have them at the time range's end",
+  },
 ];
 
 /** The query a new dashboard variable starts with. */

@@ -5,6 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { dataSourceWithResources } from '../testUtils';
 import { CAQuery } from '../types';
 import { VariableQueryEditor } from './VariableQueryEditor';
+import { toVariableQuery } from '../queryModel';
 
 // Clicking through Grafana's selects takes about a second; leave room for a busy CI machine.
 jest.setTimeout(15000);
@@ -55,5 +56,22 @@ describe('VariableQueryEditor', () => {
     await userEvent.click(document.querySelector<HTMLElement>('input[aria-label="Accounts"][role="combobox"]')!);
     await userEvent.click(await screen.findByText('Chef Mia (channel)'));
     expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'variables', list: 'content', accounts: ['2'] });
+  });
+});
+
+describe('dimension lists', () => {
+  it('keeps a dimension for dimension values and none for the other lists', () => {
+    expect(toVariableQuery({ refId: 'A', list: 'dimension_values' })).toEqual({
+      refId: 'A',
+      queryType: 'variables',
+      list: 'dimension_values',
+      dimension: 'lifecycle_status',
+    });
+    expect(toVariableQuery({ refId: 'A', list: 'dimension_values', dimension: 'country' }).dimension).toBe('country');
+    expect(toVariableQuery({ refId: 'A', list: 'dimensions', dimension: 'country' })).toEqual({
+      refId: 'A',
+      queryType: 'variables',
+      list: 'dimensions',
+    });
   });
 });
