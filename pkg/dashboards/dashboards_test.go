@@ -6,6 +6,7 @@ package dashboards
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -248,7 +249,8 @@ func interpolate(t *testing.T, target json.RawMessage, values map[string]string)
 }
 
 // customVariants lists the variable assignments a dashboard is tested with: the defaults, then
-// each option of each custom variable with the others at their defaults.
+// each option of each custom variable, and of each query variable whose options the dashboard
+// lists (Grafana refreshes them on load), with the others at their defaults.
 func customVariants(d dashboard) []map[string]string {
 	def := map[string]string{}
 	for _, v := range d.Templating.List {
@@ -258,7 +260,7 @@ func customVariants(d dashboard) []map[string]string {
 	}
 	out := []map[string]string{def}
 	for _, v := range d.Templating.List {
-		if v.Type != "custom" {
+		if v.Type != "custom" && v.Type != "query" {
 			continue
 		}
 		for _, o := range v.Options {
@@ -540,6 +542,18 @@ func TestVariableQueriesAnswer(t *testing.T) {
 			f := frames[0]
 			if fieldByName(f, "text") == nil || fieldByName(f, "value") == nil || f.Rows() == 0 {
 				t.Errorf("%s variable %s: fields %v, %d rows; want text and value", name, v.Name, fieldNames(f), f.Rows())
+				continue
+			}
+			// Options saved in the dashboard must be values the plugin answers.
+			answered := map[string]bool{}
+			values := fieldByName(f, "value")
+			for i := 0; i < values.Len(); i++ {
+				answered[fmt.Sprint(values.At(i))] = true
+			}
+			for _, o := range v.Options {
+				if !answered[o.Value] {
+					t.Errorf("%s variable %s: saved option %q is not among the plugin's values", name, v.Name, o.Value)
+				}
 			}
 		}
 	}
