@@ -19,8 +19,13 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 func newInstance(t testing.TB, js map[string]any) *Datasource {
 	t.Helper()
+	return newInstanceSecure(t, js, map[string]string{})
+}
+
+func newInstanceSecure(t testing.TB, js map[string]any, secure map[string]string) *Datasource {
+	t.Helper()
 	raw, _ := json.Marshal(js)
-	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{JSONData: raw, DecryptedSecureJSONData: map[string]string{}})
+	inst, err := NewDatasource(context.Background(), backend.DataSourceInstanceSettings{JSONData: raw, DecryptedSecureJSONData: secure})
 	if err != nil {
 		t.Fatal(err)
 	}
