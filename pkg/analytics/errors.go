@@ -30,6 +30,9 @@ func IsQueryError(err error) bool {
 // explain turns database errors that mean "the contract is not there" or "took too long" into
 // messages that say what to do, keeping the cause wrapped.
 func explain(what string, err error) error {
+	if IsQueryError(err) {
+		return err
+	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
 		switch pg.Code {

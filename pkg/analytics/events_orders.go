@@ -119,6 +119,16 @@ func (e *Engine) eventsOrders(ctx context.Context, q EventsQuery, p Period) (dat
 	customers := f.int("customers", "Unique customers", "short")
 	revenue := f.float("revenue", "Revenue", e.shop.MoneyUnit())
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		if g.Attribute {
+			// A key no product has would group every order as unknown: say so instead.
+			var known bool
+			if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM products WHERE attributes ? $1)", key).Scan(&known); err != nil {
+				return err
+			}
+			if !known {
+				return invalidf("customer events orders: no product has the attribute key %q: use a key of products.attributes, such as color", key)
+			}
+		}
 		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return err
