@@ -53,6 +53,12 @@ describe('validateSettings', () => {
       errors: { connectTimeoutSeconds: 'Must be a number from 0.1 to 600' },
     },
     { name: 'fractional statement timeout', jsonData: { statementTimeoutSeconds: 2.5 }, errors: {} },
+    { name: 'cache off', jsonData: { cacheTTLSeconds: 0 }, errors: {} },
+    {
+      name: 'cache longer than an hour',
+      jsonData: { cacheTTLSeconds: 4000 },
+      errors: { cacheTTLSeconds: 'Must be a number from 0 to 3600' },
+    },
     {
       name: 'high band above very high',
       jsonData: { valueBandHigh: 3 },

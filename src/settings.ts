@@ -36,6 +36,7 @@ export function validateSettings(s: CASettings): SettingsErrors {
   check('port', integerIn(s.port, 1, 65535));
   check('maxOpenConns', integerIn(s.maxOpenConns, 1, 1000));
   check('statementTimeoutSeconds', numberIn(s.statementTimeoutSeconds, 1, 3600));
+  check('cacheTTLSeconds', numberIn(s.cacheTTLSeconds, 0, 3600));
   check('connectTimeoutSeconds', numberIn(s.connectTimeoutSeconds, 0.1, 600));
 
   if (new TextEncoder().encode(s.schema).length > 63) {

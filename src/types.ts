@@ -1016,6 +1016,8 @@ export interface CASettings {
   maxOpenConns: number;
   statementTimeoutSeconds: number;
   connectTimeoutSeconds: number;
+  /** Seconds identical queries reuse a result; 0 turns the cache off. */
+  cacheTTLSeconds: number;
   /** The schema holding the commerce contract's relations. */
   schema: string;
   /** IANA name of the shop's time zone; sets day boundaries. */
@@ -1058,6 +1060,7 @@ export const DEFAULT_SETTINGS: CASettings = {
   maxOpenConns: 10,
   statementTimeoutSeconds: 30,
   connectTimeoutSeconds: 10,
+  cacheTTLSeconds: 30,
   schema: 'commerce',
   timeZone: 'UTC',
   currency: 'USD',

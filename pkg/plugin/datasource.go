@@ -5,6 +5,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
@@ -12,8 +13,12 @@ import (
 
 	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
 	"github.com/storelens/customer-analytics-datasource/pkg/database"
+	"github.com/storelens/customer-analytics-datasource/pkg/resultcache"
 	"github.com/storelens/customer-analytics-datasource/pkg/settings"
 )
+
+// cacheEntries bounds the result cache of one datasource.
+const cacheEntries = 1000
 
 // PluginID is the id in plugin.json.
 const PluginID = "storelens-customeranalytics-datasource"
@@ -34,6 +39,9 @@ type Datasource struct {
 	db          *database.DB
 	engine      *analytics.Engine
 	mux         *datasource.QueryTypeMux
+	cache       *resultcache.Cache
+	// computed counts the queries the engine actually ran (not answered from the cache).
+	computed atomic.Int64
 }
 
 // NewDatasource is the instance factory given to datasource.Manage.
@@ -51,6 +59,7 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 	}
 	d.db = db
 	d.engine = analytics.New(db, d.settings.Shop)
+	d.cache = resultcache.New(d.settings.CacheTTL, cacheEntries)
 	return d, nil
 }
 

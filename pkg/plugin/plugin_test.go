@@ -40,7 +40,9 @@ func settingsFor(t testing.TB, dsn string) map[string]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]any{"host": cfg.Host, "port": cfg.Port, "database": cfg.Database, "user": cfg.User, "sslMode": "disable", "statementTimeoutSeconds": 5, "connectTimeoutSeconds": 2}
+	return map[string]any{"host": cfg.Host, "port": cfg.Port, "database": cfg.Database, "user": cfg.User, "sslMode": "disable", "statementTimeoutSeconds": 5, "connectTimeoutSeconds": 2,
+		// Most tests re-run queries on purpose; TestResultCache turns the cache on.
+		"cacheTTLSeconds": 0}
 }
 
 var week = backend.TimeRange{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)}

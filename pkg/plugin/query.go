@@ -84,14 +84,37 @@ func (d *Datasource) answer(ctx context.Context, h queryHandler, q backend.DataQ
 	if d.settingsErr != nil {
 		return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourceDownstream, d.settingsErr.Error()+" (fix it in the data source settings)")
 	}
-	frames, err := h(ctx, q)
+	frames, err := d.cache.Get(ctx, cacheKey(q), func(ctx context.Context) (data.Frames, error) {
+		d.computed.Add(1)
+		return h(ctx, q)
+	})
 	if err != nil {
 		return errorResponse(err)
 	}
-	for _, f := range frames {
-		f.RefID = q.RefID
+	// The cached frames are shared: give this query copies that carry its refId.
+	out := make(data.Frames, len(frames))
+	for i, f := range frames {
+		cp := *f
+		cp.RefID = q.RefID
+		out[i] = &cp
 	}
-	return backend.DataResponse{Frames: frames}
+	return backend.DataResponse{Frames: out}
+}
+
+// cacheKey identifies a query's result: its type, its options (without the fields that differ
+// between panels asking the same thing), its range and interval.
+func cacheKey(q backend.DataQuery) string {
+	var opts map[string]any
+	canonical := string(q.JSON)
+	if json.Unmarshal(q.JSON, &opts) == nil {
+		for _, k := range []string{"refId", "datasource", "datasourceId", "hide", "key", "intervalMs", "maxDataPoints", "queryType"} {
+			delete(opts, k)
+		}
+		if b, err := json.Marshal(opts); err == nil { // map keys come out sorted
+			canonical = string(b)
+		}
+	}
+	return fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%d", q.QueryType, canonical, q.TimeRange.From.UnixNano(), q.TimeRange.To.UnixNano(), q.Interval)
 }
 
 // errorResponse marks the user's mistakes and the database's failures as downstream errors and

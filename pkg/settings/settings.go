@@ -39,6 +39,7 @@ type JSONData struct {
 	ValueBandVeryHigh       *Number  `json:"valueBandVeryHigh"`
 	DevicePriceEdges        []Number `json:"devicePriceEdges"`
 	RFMScale                *Number  `json:"rfmScale"`
+	CacheTTLSeconds         *Number  `json:"cacheTTLSeconds"`
 }
 
 // Secure setting keys (secureJsonData).
@@ -53,6 +54,8 @@ const (
 type Settings struct {
 	DB   database.Config
 	Shop analytics.Shop
+	// CacheTTL is how long identical queries reuse a result; 0 turns the cache off.
+	CacheTTL time.Duration
 }
 
 // Defaults for settings left empty.
@@ -61,6 +64,7 @@ const (
 	defaultMaxOpenConns     = 10
 	defaultStatementTimeout = 30 * time.Second
 	defaultConnectTimeout   = 10 * time.Second
+	defaultCacheTTL         = 30 * time.Second
 )
 
 // Parse validates jsonData and the decrypted secure settings. The error lists every problem found,
@@ -113,6 +117,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	db.MaxConns = int32(conns)
 	db.StatementTimeout = secondsOr(j.StatementTimeoutSeconds, defaultStatementTimeout, "statement timeout", 1, 3600, bad)
 	db.ConnectTimeout = secondsOr(j.ConnectTimeoutSeconds, defaultConnectTimeout, "connect timeout", 0.1, 600, bad)
+	s.CacheTTL = secondsOr(j.CacheTTLSeconds, defaultCacheTTL, "result cache TTL", 0, 3600, bad)
 	db.Schema = strings.TrimSpace(j.Schema)
 	if db.Schema == "" {
 		db.Schema = contract.DefaultSchema

@@ -29,6 +29,22 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+func TestCacheTTL(t *testing.T) {
+	for js, want := range map[string]time.Duration{
+		`{"database":"d","user":"u"}`:                        30 * time.Second,
+		`{"database":"d","user":"u","cacheTTLSeconds":0}`:    0,
+		`{"database":"d","user":"u","cacheTTLSeconds":"90"}`: 90 * time.Second,
+	} {
+		s, err := Parse([]byte(js), nil)
+		if err != nil || s.CacheTTL != want {
+			t.Errorf("%s: TTL %v, %v; want %v", js, s.CacheTTL, err, want)
+		}
+	}
+	if _, err := Parse([]byte(`{"database":"d","user":"u","cacheTTLSeconds":4000}`), nil); err == nil || !strings.Contains(err.Error(), "result cache TTL 4000 s is out of range") {
+		t.Errorf("TTL 4000: %v", err)
+	}
+}
+
 func TestHostDefaultsToLocalhost(t *testing.T) {
 	s, err := Parse([]byte(`{"database":"d","user":"u"}`), nil)
 	if err != nil || s.DB.Host != "localhost" {

@@ -391,6 +391,15 @@ export function ConfigEditor(props: Props) {
         >
           {numberInput('connectTimeoutSeconds', { min: 0.1, max: 600, step: 'any' })}
         </InlineField>
+        <InlineField
+          label="Result cache (s)"
+          labelWidth={LABEL_WIDTH}
+          tooltip="Seconds identical queries from many panels and viewers reuse one result; 0 turns the cache off"
+          invalid={Boolean(errors.cacheTTLSeconds)}
+          error={errors.cacheTTLSeconds}
+        >
+          {numberInput('cacheTTLSeconds', { min: 0, max: 3600, step: 'any' })}
+        </InlineField>
       </FieldSet>
     </>
   );

@@ -1,0 +1,62 @@
+package plugin
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
+)
+
+// Identical queries from many panels and viewers are computed once while the result is fresh;
+// another range, another option or an error is computed on its own.
+func TestResultCache(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, `INSERT INTO commerce.customers (customer_id, created_at) VALUES (1, '2025-01-01Z');
+INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) VALUES (1, 1, '2026-03-03Z', true, 10);`)
+	js := settingsFor(t, dsn)
+	js["cacheTTLSeconds"] = 600
+	d := newInstance(t, js)
+	q := func(ref, js string, rng backend.TimeRange) backend.DataQuery {
+		return backend.DataQuery{RefID: ref, QueryType: "buyers", JSON: []byte(js), TimeRange: rng}
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 30; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			// Different panels: other refIds and editor fields, the same question.
+			ref := string(rune('A' + i%26))
+			resp, err := d.QueryData(context.Background(), &backend.QueryDataRequest{Queries: []backend.DataQuery{
+				q(ref, `{"refId":"`+ref+`","view":"summary","datasource":{"uid":"x"},"intervalMs":60000}`, week),
+			}})
+			if err != nil || resp.Responses[ref].Error != nil || resp.Responses[ref].Frames[0].RefID != ref {
+				t.Errorf("request %d: %v %v", i, err, resp.Responses[ref])
+			}
+		}(i)
+	}
+	wg.Wait()
+	if n := d.computed.Load(); n != 1 {
+		t.Fatalf("30 identical queries computed %d times", n)
+	}
+	query(t, d, q("B", `{"view":"summary"}`, week))
+	if n := d.computed.Load(); n != 1 {
+		t.Fatalf("a fresh result was computed again (%d)", n)
+	}
+	query(t, d, q("C", `{"view":"summary"}`, backend.TimeRange{From: week.From.Add(time.Hour), To: week.To}))
+	query(t, d, q("D", `{"view":"summary","comparison":"none"}`, week))
+	if n := d.computed.Load(); n != 3 {
+		t.Fatalf("another range and another option: %d computations, want 3", n)
+	}
+	for i := 0; i < 2; i++ {
+		if r := query(t, d, q("E", `{"view":"pie"}`, week)).Responses["E"]; r.Error == nil {
+			t.Fatal("bad view answered")
+		}
+	}
+	if n := d.computed.Load(); n != 5 {
+		t.Fatalf("errors must not be cached: %d computations, want 5", n)
+	}
+}

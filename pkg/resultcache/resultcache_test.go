@@ -1,0 +1,118 @@
+package resultcache
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+)
+
+func frames(name string) data.Frames { return data.Frames{data.NewFrame(name)} }
+
+func TestCoalescesAndExpires(t *testing.T) {
+	c := New(30*time.Second, 10)
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return clock }
+	var calls atomic.Int64
+	release := make(chan struct{})
+	compute := func(context.Context) (data.Frames, error) {
+		calls.Add(1)
+		<-release
+		return frames("x"), nil
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f, err := c.Get(context.Background(), "k", compute)
+			if err != nil || f[0].Name != "x" {
+				t.Errorf("got %v, %v", f, err)
+			}
+		}()
+	}
+	for calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("20 identical concurrent calls computed %d times", n)
+	}
+	if _, err := c.Get(context.Background(), "k", compute); err != nil || calls.Load() != 1 {
+		t.Fatalf("a fresh entry was computed again (%d)", calls.Load())
+	}
+	clock = clock.Add(30 * time.Second)
+	if _, err := c.Get(context.Background(), "k", compute); err != nil || calls.Load() != 2 {
+		t.Fatalf("an expired entry was not computed again (%d)", calls.Load())
+	}
+}
+
+func TestErrorsAreNotCachedAndOffComputesAlways(t *testing.T) {
+	var calls int
+	fail := func(context.Context) (data.Frames, error) { calls++; return nil, errors.New("boom") }
+	c := New(time.Minute, 10)
+	for i := 0; i < 3; i++ {
+		if _, err := c.Get(context.Background(), "k", fail); err == nil {
+			t.Fatal("error lost")
+		}
+	}
+	if calls != 3 || c.Len() != 0 {
+		t.Fatalf("errors cached: %d calls, %d entries", calls, c.Len())
+	}
+	off := New(0, 10)
+	ok := func(context.Context) (data.Frames, error) { calls++; return frames("y"), nil }
+	off.Get(context.Background(), "k", ok)
+	off.Get(context.Background(), "k", ok)
+	if calls != 5 || off.Len() != 0 {
+		t.Fatalf("TTL 0 cached: %d calls, %d entries", calls, off.Len())
+	}
+}
+
+func TestBounded(t *testing.T) {
+	c := New(time.Minute, 3)
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return clock }
+	for _, k := range []string{"a", "b", "c", "d"} {
+		clock = clock.Add(time.Second)
+		c.Get(context.Background(), k, func(context.Context) (data.Frames, error) { return frames(k), nil })
+	}
+	if c.Len() != 3 {
+		t.Fatalf("%d entries, max 3", c.Len())
+	}
+	if _, ok := c.lookup("a"); ok {
+		t.Error("the oldest entry was kept")
+	}
+}
+
+func TestWaiterOutlivesACancelledLeader(t *testing.T) {
+	c := New(time.Minute, 10)
+	leaderCtx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	var calls atomic.Int64
+	compute := func(ctx context.Context) (data.Frames, error) {
+		if calls.Add(1) == 1 {
+			close(started)
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		return frames("z"), nil
+	}
+	done := make(chan error, 1)
+	go func() { _, err := c.Get(leaderCtx, "k", compute); done <- err }()
+	<-started
+	waiter := make(chan data.Frames, 1)
+	go func() { f, _ := c.Get(context.Background(), "k", compute); waiter <- f }()
+	time.Sleep(20 * time.Millisecond) // let the waiter join the flight
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("leader: %v", err)
+	}
+	if f := <-waiter; len(f) != 1 || f[0].Name != "z" {
+		t.Fatalf("waiter got %v", f)
+	}
+}
