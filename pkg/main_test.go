@@ -24,7 +24,13 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // pluginClient starts the built plugin binary the way Grafana does: go-plugin's handshake over
 // gRPC, with the datasource magic cookie.
-func pluginClient(t *testing.T) (grpcplugin.DataClient, grpcplugin.DiagnosticsClient) {
+func pluginClient(t testing.TB) (grpcplugin.DataClient, grpcplugin.DiagnosticsClient) {
+	d, h, _ := startPlugin(t)
+	return d, h
+}
+
+// startPlugin also returns the plugin process id.
+func startPlugin(t testing.TB) (grpcplugin.DataClient, grpcplugin.DiagnosticsClient, int) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "gpx_customer_analytics")
 	build := exec.Command("go", "build", "-o", bin, ".")
@@ -59,11 +65,11 @@ func pluginClient(t *testing.T) (grpcplugin.DataClient, grpcplugin.DiagnosticsCl
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d.(grpcplugin.DataClient), h.(grpcplugin.DiagnosticsClient)
+	return d.(grpcplugin.DataClient), h.(grpcplugin.DiagnosticsClient), client.ReattachConfig().Pid
 }
 
 // instance is the plugin context Grafana sends for a datasource pointing at dsn.
-func instance(t *testing.T, dsn string, extra map[string]any) backend.PluginContext {
+func instance(t testing.TB, dsn string, extra map[string]any) backend.PluginContext {
 	t.Helper()
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
@@ -58,9 +59,47 @@ func (d *Datasource) routes() *datasource.QueryTypeMux {
 	return mux
 }
 
-// QueryData answers every query of the request; one failing query fails alone.
+// QueryData answers every query of the request; one failing query fails alone. The queries run
+// concurrently (at most as many as the pool has connections), so a dashboard's request takes about
+// as long as its slowest query rather than their sum.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
-	return d.mux.QueryData(ctx, req)
+	resp := backend.NewQueryDataResponse()
+	if len(req.Queries) == 1 {
+		return d.mux.QueryData(ctx, req)
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, d.parallelism())
+	for _, q := range req.Queries {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func(q backend.DataQuery) {
+			defer wg.Done()
+			defer func() { <-slots }()
+			one := *req
+			one.Queries = []backend.DataQuery{q}
+			r, err := d.mux.QueryData(ctx, &one)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				resp.Responses[q.RefID] = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, err.Error())
+				return
+			}
+			for ref, res := range r.Responses {
+				resp.Responses[ref] = res
+			}
+		}(q)
+	}
+	wg.Wait()
+	return resp, nil
+}
+
+// parallelism is how many queries of one request run at once: the pool size.
+func (d *Datasource) parallelism() int {
+	if n := int(d.settings.DB.MaxConns); n > 0 {
+		return n
+	}
+	return 1
 }
 
 // each runs h for every query of a request and turns its errors into that query's response.
