@@ -154,13 +154,9 @@ func (e *Engine) lookback(from time.Time) pgtype.Timestamptz {
 }
 
 func (e *Engine) buyersSummary(ctx context.Context, q BuyersQuery, p Period) (data.Frames, error) {
-	cmp, hasCmp, err := e.shop.Compare(p, q.Comparison)
+	periods, cmp, hasCmp, err := e.shop.withComparison(p, q.Comparison)
 	if err != nil {
 		return nil, err
-	}
-	periods := []Period{p}
-	if hasCmp {
-		periods = append(periods, cmp)
 	}
 	counts, err := e.BuyerCountsFor(ctx, periods)
 	if err != nil {

@@ -38,11 +38,7 @@ func rankBy(s string) (string, error) {
 
 // buyersChannels ranks LIVEs and videos by the revenue they brought from new and repeat buyers.
 func (e *Engine) buyersChannels(ctx context.Context, q BuyersQuery, p Period) (data.Frames, error) {
-	n, err := topN(q.TopN)
-	if err != nil {
-		return nil, err
-	}
-	by, err := rankBy(q.RankBy)
+	n, by, err := rankingOptions(q)
 	if err != nil {
 		return nil, err
 	}
@@ -50,44 +46,25 @@ func (e *Engine) buyersChannels(ctx context.Context, q BuyersQuery, p Period) (d
 		return nil, invalidf("content kind %q: use live, video or leave it empty for both", q.ContentKind)
 	}
 	money := e.shop.MoneyUnit()
+	// The fields in the statement's column order: appendRows fills them.
 	f := newFrameBuilder("buyers_channels")
-	id := f.str("content_id", "Content id")
-	title := f.str("title", "Title")
-	kind := f.str("kind", "Kind")
-	account := f.str("account", "Account")
-	newRev := f.float("new_revenue", "Revenue from new buyers", money)
-	repRev := f.float("repeat_revenue", "Revenue from repeat buyers", money)
-	rev := f.float("revenue", "Revenue", money)
-	newB := f.int("new_buyers", "New buyers", "short")
-	repB := f.int("repeat_buyers", "Repeat buyers", "short")
-	all := f.int("buyers", "Buyers", "short")
+	f.str("content_id", "Content id")
+	f.str("title", "Title")
+	f.str("kind", "Kind")
+	f.str("account", "Account")
+	f.float("new_revenue", "Revenue from new buyers", money)
+	f.float("repeat_revenue", "Revenue from repeat buyers", money)
+	f.float("revenue", "Revenue", money)
+	f.int("new_buyers", "New buyers", "short")
+	f.int("repeat_buyers", "Repeat buyers", "short")
+	f.int("buyers", "Buyers", "short")
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, buyersChannelsSQL, p.From, p.To, e.lookback(p.From), q.ContentKind, by, n)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var r struct {
-				id, title, kind, account string
-				nr, rr, r                float64
-				nb, rb, b                int64
-			}
-			if err := rows.Scan(&r.id, &r.title, &r.kind, &r.account, &r.nr, &r.rr, &r.r, &r.nb, &r.rb, &r.b); err != nil {
-				return err
-			}
-			id.Append(r.id)
-			title.Append(r.title)
-			kind.Append(r.kind)
-			account.Append(r.account)
-			newRev.Append(r.nr)
-			repRev.Append(r.rr)
-			rev.Append(r.r)
-			newB.Append(r.nb)
-			repB.Append(r.rb)
-			all.Append(r.b)
-		}
-		return rows.Err()
+		return f.appendRows(rows)
 	})
 	if err != nil {
 		return nil, explain("buyers channels", err)
@@ -97,59 +74,44 @@ func (e *Engine) buyersChannels(ctx context.Context, q BuyersQuery, p Period) (d
 
 // buyersProducts ranks products by the revenue of their order lines from new and repeat buyers.
 func (e *Engine) buyersProducts(ctx context.Context, q BuyersQuery, p Period) (data.Frames, error) {
-	n, err := topN(q.TopN)
-	if err != nil {
-		return nil, err
-	}
-	by, err := rankBy(q.RankBy)
+	n, by, err := rankingOptions(q)
 	if err != nil {
 		return nil, err
 	}
 	money := e.shop.MoneyUnit()
+	// The fields in the statement's column order: appendRows fills them.
 	f := newFrameBuilder("buyers_products")
-	id := f.str("product_id", "Product id")
-	name := f.str("product", "Product")
-	cat := f.str("category", "Category")
-	units := f.int("units", "Units sold", "short")
-	newRev := f.float("new_revenue", "Revenue from new buyers", money)
-	repRev := f.float("repeat_revenue", "Revenue from repeat buyers", money)
-	rev := f.float("revenue", "Revenue", money)
-	newB := f.int("new_buyers", "New buyers", "short")
-	repB := f.int("repeat_buyers", "Repeat buyers", "short")
-	all := f.int("buyers", "Buyers", "short")
+	f.str("product_id", "Product id")
+	f.str("product", "Product")
+	f.str("category", "Category")
+	f.int("units", "Units sold", "short")
+	f.float("new_revenue", "Revenue from new buyers", money)
+	f.float("repeat_revenue", "Revenue from repeat buyers", money)
+	f.float("revenue", "Revenue", money)
+	f.int("new_buyers", "New buyers", "short")
+	f.int("repeat_buyers", "Repeat buyers", "short")
+	f.int("buyers", "Buyers", "short")
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, buyersProductsSQL, p.From, p.To, e.lookback(p.From), by, n)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var r struct {
-				id, name, cat string
-				u             int64
-				nr, rr, r     float64
-				nb, rb, b     int64
-			}
-			if err := rows.Scan(&r.id, &r.name, &r.cat, &r.u, &r.nr, &r.rr, &r.r, &r.nb, &r.rb, &r.b); err != nil {
-				return err
-			}
-			id.Append(r.id)
-			name.Append(r.name)
-			cat.Append(r.cat)
-			units.Append(r.u)
-			newRev.Append(r.nr)
-			repRev.Append(r.rr)
-			rev.Append(r.r)
-			newB.Append(r.nb)
-			repB.Append(r.rb)
-			all.Append(r.b)
-		}
-		return rows.Err()
+		return f.appendRows(rows)
 	})
 	if err != nil {
 		return nil, explain("buyers products", err)
 	}
 	return data.Frames{f.frame(buyersProductsSQL)}, nil
+}
+
+// rankingOptions validates a ranking's top N and rank-by group.
+func rankingOptions(q BuyersQuery) (n int, by string, err error) {
+	if n, err = topN(q.TopN); err != nil {
+		return 0, "", err
+	}
+	by, err = rankBy(q.RankBy)
+	return n, by, err
 }
 
 func group(s string) (string, error) {

@@ -115,13 +115,9 @@ func (e *Engine) customerCountsFor(ctx context.Context, periods []Period) ([]cus
 // customerCountsCompared returns the counts of p and, unless the comparison is none, of its
 // comparison range.
 func (e *Engine) customerCountsCompared(ctx context.Context, q CustomersQuery, p Period) (cur, prev customerCounts, cmp Period, hasCmp bool, err error) {
-	cmp, hasCmp, err = e.shop.Compare(p, q.Comparison)
-	if err != nil {
+	var periods []Period
+	if periods, cmp, hasCmp, err = e.shop.withComparison(p, q.Comparison); err != nil {
 		return
-	}
-	periods := []Period{p}
-	if hasCmp {
-		periods = append(periods, cmp)
 	}
 	counts, err := e.customerCountsFor(ctx, periods)
 	if err != nil {
@@ -302,20 +298,11 @@ type customerAcquisition struct {
 // buckets' times, so a panel can overlay the two. The buckets partition the period, so their new
 // customers add up to the period's.
 func (e *Engine) customersAcquisition(ctx context.Context, q CustomersQuery, p Period, interval time.Duration) (data.Frames, error) {
-	cmp, hasCmp, err := e.shop.Compare(p, q.Comparison)
+	tr, err := e.shop.newTrend(p, q.Comparison, q.Bucket, interval)
 	if err != nil {
 		return nil, err
 	}
-	buckets, err := e.shop.Buckets(p, q.Bucket, interval)
-	if err != nil {
-		return nil, err
-	}
-	var prevBuckets []Period
-	if hasCmp {
-		if prevBuckets, err = e.shop.Buckets(cmp, q.Bucket, interval); err != nil {
-			return nil, err
-		}
-	}
+	cmp, hasCmp, buckets, prevBuckets := tr.Comparison, tr.HasComparison, tr.Buckets, tr.Previous
 	// The ranges, and the start of each bucket with the range it divides.
 	rangeFroms, rangeTos := []time.Time{p.From}, []time.Time{p.To}
 	if hasCmp {

@@ -312,13 +312,9 @@ func (e *Engine) lifecycleGroupsFor(ctx context.Context, periods []Period) ([]li
 // eventsNewReturningLapsed splits the period's customers into new and returning, next to those who
 // lapsed in it; the three groups are disjoint.
 func (e *Engine) eventsNewReturningLapsed(ctx context.Context, q EventsQuery, p Period) (data.Frames, error) {
-	cmp, hasCmp, err := e.shop.Compare(p, q.Comparison)
+	periods, cmp, hasCmp, err := e.shop.withComparison(p, q.Comparison)
 	if err != nil {
 		return nil, err
-	}
-	periods := []Period{p}
-	if hasCmp {
-		periods = append(periods, cmp)
 	}
 	groups, err := e.lifecycleGroupsFor(ctx, periods)
 	if err != nil {

@@ -156,13 +156,9 @@ func (e *Engine) followerCountsFor(ctx context.Context, sql string, periods []Pe
 }
 
 func (e *Engine) followersSummary(ctx context.Context, q FollowersQuery, p Period) (data.Frames, error) {
-	cmp, hasCmp, err := e.shop.Compare(p, q.Comparison)
+	periods, cmp, hasCmp, err := e.shop.withComparison(p, q.Comparison)
 	if err != nil {
 		return nil, err
-	}
-	periods := []Period{p}
-	if hasCmp {
-		periods = append(periods, cmp)
 	}
 	series, err := e.followerCountsFor(ctx, followersByPeriodSQL, periods, q.Accounts, false)
 	if err != nil {

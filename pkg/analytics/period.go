@@ -63,6 +63,19 @@ func (s Shop) Compare(p Period, c Comparison) (Period, bool, error) {
 	return Period{}, false, invalidf("unknown comparison %q: use previous_period, offset_7d, offset_28d, offset_1y or none", c)
 }
 
+// withComparison lists p and, when there is one, its comparison range: for statements that answer
+// a list of periods at once (the comparison, if any, is periods[1]).
+func (s Shop) withComparison(p Period, c Comparison) (periods []Period, cmp Period, hasCmp bool, err error) {
+	if cmp, hasCmp, err = s.Compare(p, c); err != nil {
+		return nil, cmp, false, err
+	}
+	periods = []Period{p}
+	if hasCmp {
+		periods = append(periods, cmp)
+	}
+	return periods, cmp, hasCmp, nil
+}
+
 // LookbackStart is the start of the new-buyer look-back window before t, in local days; the zero
 // time means all history.
 func (s Shop) LookbackStart(t time.Time) time.Time {
