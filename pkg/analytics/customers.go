@@ -6,6 +6,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 )
 
 // CustomersQuery is the query model of query type "customers" (the customer report of seed 001).
@@ -179,7 +180,20 @@ func customerMetrics(money string) []customerMetric {
 // customersSummary answers the key metrics as one row with a field per metric, each followed by
 // its previous value and change unless the comparison is none: a stat panel picks its field.
 func (e *Engine) customersSummary(ctx context.Context, q CustomersQuery, p Period) (data.Frames, error) {
+	// Predicted CLV (as of the period's end only: a previous value would need a second fit) runs
+	// alongside the counts.
+	var predCustomers int64
+	var predValue float64
+	var notice string
+	var g errgroup.Group
+	g.Go(func() (err error) {
+		predCustomers, predValue, notice, err = e.predictedTotal(ctx, p)
+		return err
+	})
 	cur, prev, cmp, hasCmp, err := e.customerCountsCompared(ctx, q, p)
+	if perr := g.Wait(); err == nil && perr != nil {
+		err = perr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -208,8 +222,17 @@ func (e *Engine) customersSummary(ctx context.Context, q CustomersQuery, p Perio
 		}
 		f.ratio(m.name+"_change", m.display+" change", "percentunit").Append(customerChange(v, pv))
 	}
+	money := e.shop.MoneyUnit()
+	if predCustomers > 0 {
+		f.ratio("predicted_clv", "Predicted CLV", money).Append(ratio(predValue, float64(predCustomers)))
+		f.ratio("predicted_revenue", "Predicted revenue", money).Append(&predValue)
+	} else {
+		f.ratio("predicted_clv", "Predicted CLV", money).Append(nil)
+		f.ratio("predicted_revenue", "Predicted revenue", money).Append(nil)
+	}
 	frame := f.frame(customersByPeriodSQL)
 	frame.Meta.Custom = periodsMeta(p, cmp, hasCmp)
+	addNotice(frame, notice)
 	return data.Frames{frame}, nil
 }
 

@@ -10,9 +10,15 @@ import (
 
 // QueryError is a mistake in the query or the data source's setup that the user can fix; its
 // message says how.
-type QueryError struct{ msg string }
+type QueryError struct {
+	msg   string
+	cause error
+}
 
 func (e *QueryError) Error() string { return e.msg }
+
+// Unwrap returns the sentinel the error stands for, if any (errors.Is).
+func (e *QueryError) Unwrap() error { return e.cause }
 
 // Invalidf returns a QueryError with a formatted message.
 func Invalidf(format string, args ...any) error {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 )
 
 // SegmentsQuery is the query model of query type "segments": the contacts as of the period's end
@@ -86,6 +87,14 @@ func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metr
 	rows := map[string]segmentRow{}
 	sizes := map[string]int64{}
 	var all segmentRow
+	// Predicted CLV comes from its own statement and the fitted models: run it alongside.
+	var predicted map[string]*segmentForecast
+	var notice string
+	var g errgroup.Group
+	g.Go(func() (err error) {
+		predicted, notice, err = e.segmentPredictions(ctx, d, p)
+		return err
+	})
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
 		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
 		if err != nil {
@@ -107,6 +116,9 @@ func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metr
 		}
 		return rs.Err()
 	})
+	if perr := g.Wait(); err == nil && perr != nil {
+		err = perr
+	}
 	if err != nil {
 		return nil, explain("segment breakdown by "+d.label, err)
 	}
@@ -133,6 +145,8 @@ func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metr
 	annualOrders := f.ratio("annual_orders", "Annual orders per customer", "short")
 	annualRevenue := f.ratio("annual_revenue", "Annual revenue per customer", money)
 	lost := f.ratio("lost_share", "Lost", "percentunit")
+	predictedCLV := f.ratio("predicted_clv", "Predicted CLV", money)
+	predictedRevenue := f.ratio("predicted_revenue", "Predicted revenue", money)
 	for _, v := range e.shop.orderValues(d, sizes) {
 		r := rows[v]
 		value.Append(v)
@@ -156,8 +170,20 @@ func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metr
 		annualOrders.Append(ratio(float64(r.annualOrders), float64(r.customers)))
 		annualRevenue.Append(ratio(r.annualRevenue, float64(r.customers)))
 		lost.Append(ratio(float64(r.lapsed), float64(r.customers)))
+		if predicted == nil {
+			predictedCLV.Append(nil)
+			predictedRevenue.Append(nil)
+		} else {
+			s := predicted[v]
+			if s == nil {
+				s = &segmentForecast{}
+			}
+			predictedCLV.Append(ratio(s.value, float64(s.customers)))
+			predictedRevenue.Append(&s.value)
+		}
 	}
 	frame := e.asOfFrame(f, sql, p)
+	addNotice(frame, notice)
 	if err := onlyMetric(frame, metric); err != nil {
 		return nil, err
 	}

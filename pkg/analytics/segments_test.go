@@ -141,8 +141,10 @@ func TestSegmentsBreakdown(t *testing.T) {
 		wantFields(t, f, "lifecycle_status", "contacts", "customers", "repeat_customers", "one_time_customers",
 			"orders", "orders_attempted", "revenue", "avg_clv", "avg_orders", "aov", "conversion_rate",
 			"repeat_rate", "avg_recency", "avg_first_order_delay", "avg_second_order_delay", "contact_share",
-			"revenue_share", "annual_orders", "annual_revenue", "lost_share")
+			"revenue_share", "annual_orders", "annual_revenue", "lost_share", "predicted_clv", "predicted_revenue")
 		wantColumn(t, f, "lifecycle_status", []any{"active", "at risk", "lapsed", "lead"})
+		// Ten customers are too few for a fit: no prediction, and a notice says why.
+		wantColumn(t, f, "predicted_clv", []any{nil, nil, nil, nil})
 		wantColumn(t, f, "contacts", []any{int64(4), int64(1), int64(5), int64(2)})
 		wantColumn(t, f, "customers", []any{int64(4), int64(1), int64(5), int64(0)})
 		wantColumn(t, f, "repeat_customers", []any{int64(2), int64(0), int64(5), int64(0)}) // c1 c5 · – · all

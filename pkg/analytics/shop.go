@@ -34,6 +34,11 @@ type Shop struct {
 	DevicePriceEdges []float64
 	// RFMScale is the number of RFM score levels (5 by default).
 	RFMScale int
+	// CLVHorizonDays is how far predicted CLV looks ahead (365 by default).
+	CLVHorizonDays int
+	// CLVDiscountRate is the yearly rate future revenue is discounted at in predicted CLV (0.1
+	// for 10 %); 0 means undiscounted.
+	CLVDiscountRate float64
 }
 
 // DefaultShop returns the SPEC's default definitions.
@@ -47,6 +52,7 @@ func DefaultShop() Shop {
 		ValueBands:           [3]float64{0.75, 1.25, 2.5},
 		DevicePriceEdges:     []float64{150, 300, 600, 1000},
 		RFMScale:             5,
+		CLVHorizonDays:       365,
 	}
 }
 
@@ -65,6 +71,10 @@ func (s Shop) Validate() error {
 		return fmt.Errorf("value-band thresholds %v must be positive and ascending (e.g. 0.75, 1.25, 2.5)", s.ValueBands)
 	case s.RFMScale < 3 || s.RFMScale > 10:
 		return fmt.Errorf("RFM scale %d is out of range: use 3 to 10 (5 is usual)", s.RFMScale)
+	case s.CLVHorizonDays < 1 || s.CLVHorizonDays > maxHorizonDays:
+		return fmt.Errorf("predicted CLV horizon %d days is out of range: use 1 to %d days (365 is usual)", s.CLVHorizonDays, maxHorizonDays)
+	case !(s.CLVDiscountRate >= 0 && s.CLVDiscountRate <= 1):
+		return fmt.Errorf("predicted CLV discount rate %v is out of range: use a yearly rate from 0 to 1 (0.1 for 10 %%), or 0 for none", s.CLVDiscountRate)
 	}
 	for i, e := range s.DevicePriceEdges {
 		if e <= 0 || (i > 0 && e <= s.DevicePriceEdges[i-1]) {
@@ -93,10 +103,19 @@ func (s Shop) MoneyUnit() string {
 type Engine struct {
 	db   Reader
 	shop Shop
+	fits *fitCache
 }
 
-// New returns an engine reading db with the shop's definitions.
-func New(db Reader, shop Shop) *Engine { return &Engine{db: db, shop: shop} }
+// New returns an engine reading db with the shop's definitions. Close it to stop its background
+// work (model refits).
+func New(db Reader, shop Shop) *Engine {
+	e := &Engine{db: db, shop: shop}
+	e.fits = newFitCache(e.fitModels)
+	return e
+}
+
+// Close stops the engine's background work and waits for it.
+func (e *Engine) Close() { e.fits.close() }
 
 // Shop returns the engine's definitions.
 func (e *Engine) Shop() Shop { return e.shop }

@@ -121,7 +121,7 @@ func distinctIndex(vals []float64) ([]float64, map[float64]int) {
 	return out, idx
 }
 
-func group(data []Summary) grouped {
+func group(data []Counted) grouped {
 	var g grouped
 	xs, txs, ts := make([]float64, len(data)), make([]float64, len(data)), make([]float64, len(data))
 	for i, s := range data {
@@ -133,7 +133,7 @@ func group(data []Summary) grouped {
 	g.ts, it = distinctIndex(ts)
 	counts := make(map[[3]int]float64, len(data))
 	for _, s := range data {
-		counts[[3]int{ix[s.X], itx[s.TX], it[s.T]}]++
+		counts[[3]int{ix[s.X], itx[s.TX], it[s.T]}] += s.N
 	}
 	for k, w := range counts {
 		g.pts = append(g.pts, point{k[0], k[1], k[2], w})
@@ -210,21 +210,25 @@ func BGNBDLogLik(r, alpha, a, b float64, data []Summary) float64 {
 	return ll
 }
 
-func checkSummaries(data []Summary) error {
-	if len(data) < MinCustomers {
-		return fmt.Errorf("%w: BG/NBD needs at least %d customers, got %d", ErrTooLittleHistory, MinCustomers, len(data))
-	}
-	repeat := 0
+func checkSummaries(data []Counted) error {
+	var customers, repeat float64
 	for i, s := range data {
 		if !(s.X >= 0) || !(s.TX >= 0) || !(s.T > 0) || math.IsInf(s.X+s.TX+s.T, 0) || s.TX > s.T || (s.X == 0 && s.TX != 0) {
 			return fmt.Errorf("clv: invalid summary %d: x=%v t_x=%v T=%v (need x ≥ 0, 0 ≤ t_x ≤ T, T > 0, t_x = 0 when x = 0)", i, s.X, s.TX, s.T)
 		}
+		if !(s.N > 0) || math.IsInf(s.N, 0) {
+			return fmt.Errorf("clv: invalid summary %d: count %v (need a positive count)", i, s.N)
+		}
+		customers += s.N
 		if s.X > 0 {
-			repeat++
+			repeat += s.N
 		}
 	}
+	if customers < MinCustomers {
+		return fmt.Errorf("%w: BG/NBD needs at least %d customers, got %v", ErrTooLittleHistory, MinCustomers, customers)
+	}
 	if repeat == 0 {
-		return fmt.Errorf("%w: BG/NBD needs at least one customer with a repeat purchase, got none among %d", ErrTooLittleHistory, len(data))
+		return fmt.Errorf("%w: BG/NBD needs at least one customer with a repeat purchase, got none among %v", ErrTooLittleHistory, customers)
 	}
 	return nil
 }
@@ -276,6 +280,23 @@ func converged(s optimize.Status) bool {
 // least MinCustomers customers and at least one repeat buyer; otherwise it
 // returns an error wrapping ErrTooLittleHistory.
 func FitBGNBD(data []Summary) (BGNBD, error) {
+	counted := make([]Counted, len(data))
+	for i, s := range data {
+		counted[i] = Counted{Summary: s, N: 1}
+	}
+	return FitBGNBDCounted(counted)
+}
+
+// Counted is a Summary shared by N customers: the sufficient statistics of a
+// shop whose summaries are grouped by (x, t_x, T) before they reach Go.
+type Counted struct {
+	Summary
+	N float64
+}
+
+// FitBGNBDCounted is FitBGNBD on grouped data: the same fit, with each triple
+// weighted by its count.
+func FitBGNBDCounted(data []Counted) (BGNBD, error) {
 	if err := checkSummaries(data); err != nil {
 		return BGNBD{}, err
 	}
@@ -294,11 +315,12 @@ func FitBGNBD(data []Summary) (BGNBD, error) {
 	}
 	// Scale alpha's start with the mean customer age so the starts are
 	// sensible whatever the time unit (days, weeks).
-	var meanT float64
+	var meanT, n float64
 	for _, s := range data {
-		meanT += s.T
+		meanT += s.N * s.T
+		n += s.N
 	}
-	meanT /= float64(len(data))
+	meanT /= n
 	la := math.Log(meanT / 10)
 	starts := [][]float64{
 		{0, la, 0, 0},

@@ -1,0 +1,352 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/clv"
+)
+
+// CLVQuery is the query model of query type "clv": predicted customer lifetime value from the
+// BG/NBD and Gamma-Gamma models fitted on the shop's history as of the period's end (SPEC §4
+// "Predicted CLV"; docs/predicted-clv.md).
+type CLVQuery struct {
+	// View is customers (default: the customers with the highest predicted CLV), at_risk (the most
+	// valuable customers probably lost), segments (per value of Dimension), fit (the fitted
+	// parameters and diagnostics) or holdout (the calibration/holdout check: calibration ends at
+	// the period's start, the period is the holdout).
+	View string `json:"view"`
+	// Unit is the time unit of the fit: week (default) or day. Predictions do not depend on it.
+	Unit string `json:"unit"`
+	// HorizonDays overrides the data source's predicted CLV horizon (0: the setting).
+	HorizonDays int `json:"horizonDays"`
+	// Dimension is the customer dimension of the segments view.
+	Dimension string `json:"dimension"`
+	// Limit is the number of customers of the customers and at_risk views (default 100).
+	Limit int `json:"limit"`
+	// MaxProbabilityAlive is the at_risk view's bound: customers alive with a lower probability
+	// (default 0.5).
+	MaxProbabilityAlive *float64 `json:"maxProbabilityAlive"`
+	// Metric keeps one numeric field of the segments view, for a bar chart.
+	Metric string `json:"metric"`
+}
+
+// The clv views.
+const (
+	CLVCustomers = "customers"
+	CLVAtRisk    = "at_risk"
+	CLVSegments  = "segments"
+	CLVFit       = "fit"
+	CLVHoldout   = "holdout"
+)
+
+// The bounds of the query's options.
+const (
+	defaultCLVLimit = 100
+	maxCLVLimit     = 10000
+	maxHorizonDays  = 3650
+	// The least history a fit accepts: below it the four BG/NBD parameters are not identified and
+	// the predictions would be noise dressed as numbers.
+	minFitCustomers  = 50
+	minRepeatBuyers  = 50
+	minHistoryDays   = 90
+	discountStepDays = 30 // discounting cuts the horizon into steps of about a month
+	holdoutTopBucket = 7  // the holdout table groups 7 or more calibration repeat purchases
+	defaultMaxPAlive = 0.5
+	clvUnitWeek      = "week"
+	clvUnitDay       = "day"
+	maxMemo          = 1 << 20
+)
+
+var (
+	clvCustomersSQL = statement("clv_customers")
+	clvHoldoutSQL   = statement("clv_holdout")
+	// clvByDimensionSQL is the predicted-CLV statement of each customer dimension.
+	clvByDimensionSQL = func() map[string]string {
+		out := map[string]string{}
+		for name, d := range customerDimensions {
+			out[name] = segmentStatement("clv_by_dimension", segmentSQL{Dim: d})
+		}
+		return out
+	}()
+)
+
+// errTooLittleHistory marks a fit refused for lack of history (errors.Is).
+var errTooLittleHistory = clv.ErrTooLittleHistory
+
+// unitDays is the length of a fit's time unit in days.
+func unitDays(unit string) (float64, error) {
+	switch unit {
+	case "", clvUnitWeek:
+		return 7, nil
+	case clvUnitDay:
+		return 1, nil
+	}
+	return 0, invalidf("clv: unknown time unit %q: use week or day", unit)
+}
+
+// modelFit is the models fitted as of one day, with what a diagnostics frame shows.
+type modelFit struct {
+	Key      fitKey
+	AsOf     time.Time
+	UnitDays float64
+	BG       clv.BGNBD
+	GG       clv.GammaGamma
+	// Customers is the number of customers fitted (those whose first purchase day is before the
+	// as-of day; customers who first bought on it carry no information); Repeat, those with x > 0.
+	Customers, Repeat int64
+	// Triples is the number of distinct (x, t_x, T): the work of one likelihood evaluation.
+	Triples int
+	// HistoryDays is the age of the oldest customer.
+	HistoryDays int64
+	// ObservedRepeat and ExpectedRepeat are the calibration period's repeat purchases, observed
+	// and as the fitted model expects them for customers of these ages (an in-sample check).
+	ObservedRepeat, ExpectedRepeat float64
+	// ObservedSpend is the mean of the repeat buyers' mean repeat values; the spend model's
+	// population mean is GG.P·GG.Gamma/(GG.Q−1).
+	ObservedSpend float64
+	FittedAt      time.Time
+	Took          time.Duration
+}
+
+// clvInput is one customer's row of sql/clv_customers.sql.
+type clvInput struct {
+	id               string
+	x, txDays, tDays int64
+	repeatValue      float64
+}
+
+// summary is the input in the fit's unit.
+func (in clvInput) summary(unitDays float64) clv.Summary {
+	return clv.Summary{X: float64(in.x), TX: float64(in.txDays) / unitDays, T: float64(in.tDays) / unitDays}
+}
+
+// mean is the customer's mean repeat-purchase value (0 for one-time buyers).
+func (in clvInput) mean() float64 {
+	if in.x == 0 {
+		return 0
+	}
+	return in.repeatValue / float64(in.x)
+}
+
+// endDay is the local calendar day of the last instant before to: the last day a period ending at
+// to covers (to itself is excluded).
+func (s Shop) endDay(to time.Time) time.Time {
+	d := to.Add(-time.Nanosecond).In(s.Location)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// clvArgs binds sql/clv_customers.sql's parameters.
+func (e *Engine) clvArgs(asOf time.Time) []any {
+	return []any{asOf, e.shop.Location.String(), e.shop.endDay(asOf)}
+}
+
+// clvInputs streams every customer's model inputs as of asOf to fn.
+func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput)) error {
+	return e.db.Read(ctx, func(tx pgx.Tx) error {
+		rs, err := tx.Query(ctx, clvCustomersSQL, e.clvArgs(asOf)...)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		var in clvInput
+		for rs.Next() {
+			if err := rs.Scan(&in.id, &in.x, &in.txDays, &in.tDays, &in.repeatValue); err != nil {
+				return err
+			}
+			fn(in)
+		}
+		return rs.Err()
+	})
+}
+
+// fitFor returns the models for the query's unit as of asOf, from the engine's fit cache.
+func (e *Engine) fitFor(ctx context.Context, unit string, asOf time.Time) (*modelFit, error) {
+	if _, err := unitDays(unit); err != nil {
+		return nil, err
+	}
+	if unit == "" {
+		unit = clvUnitWeek
+	}
+	return e.fits.get(ctx, fitKey{day: e.shop.endDay(asOf).Format(time.DateOnly), unit: unit}, asOf)
+}
+
+// fitModels fits both models on the customers as of asOf (the fit cache calls it).
+func (e *Engine) fitModels(ctx context.Context, k fitKey, asOf time.Time) (*modelFit, error) {
+	start := time.Now()
+	ud, err := unitDays(k.unit)
+	if err != nil {
+		return nil, err
+	}
+	f := &modelFit{Key: k, AsOf: asOf, UnitDays: ud}
+	triples := map[[3]int64]float64{}
+	var spends []clv.Spend
+	var spendSum float64
+	err = e.clvInputs(ctx, asOf, func(in clvInput) {
+		if in.tDays <= 0 {
+			return
+		}
+		f.Customers++
+		f.ObservedRepeat += float64(in.x)
+		if in.tDays > f.HistoryDays {
+			f.HistoryDays = in.tDays
+		}
+		triples[[3]int64{in.x, in.txDays, in.tDays}]++
+		if in.x > 0 {
+			f.Repeat++
+			// A repeat buyer whose repeat orders total 0 (free orders) has no spend to model.
+			if m := in.mean(); m > 0 {
+				spends = append(spends, clv.Spend{X: float64(in.x), Mean: m})
+				spendSum += m
+			}
+		}
+	})
+	if err != nil {
+		return nil, explain("predicted CLV: customer histories", err)
+	}
+	day := k.day
+	if f.Customers < minFitCustomers || int64(len(spends)) < minRepeatBuyers || f.HistoryDays < minHistoryDays {
+		return nil, &QueryError{cause: errTooLittleHistory, msg: fmt.Sprintf(
+			"predicted CLV: too little order history as of %s to fit the models: they need at least %d customers, %d repeat buyers and %d days between the first purchase and the end of the time range; found %d customers, %d repeat buyers with a positive spend and %d days. Choose a later end of the time range, or wait for more orders",
+			day, minFitCustomers, minRepeatBuyers, minHistoryDays, f.Customers, len(spends), f.HistoryDays)}
+	}
+	data := make([]clv.Counted, 0, len(triples))
+	for t, n := range triples {
+		data = append(data, clv.Counted{Summary: clvInput{x: t[0], txDays: t[1], tDays: t[2]}.summary(ud), N: n})
+	}
+	f.Triples = len(data)
+	if f.BG, err = clv.FitBGNBDCounted(data); err != nil {
+		return nil, fmt.Errorf("predicted CLV: BG/NBD fit as of %s: %w", day, err)
+	}
+	if f.GG, err = clv.FitGammaGamma(spends); err != nil {
+		return nil, fmt.Errorf("predicted CLV: Gamma-Gamma fit as of %s: %w", day, err)
+	}
+	if !(f.GG.Q > 1) || !(f.BG.A > 0) {
+		return nil, &QueryError{cause: errTooLittleHistory, msg: fmt.Sprintf(
+			"predicted CLV: the shop's order values as of %s fit a spend model with no finite mean (q = %.3g ≤ 1), so no revenue can be predicted; this happens with a few extreme orders and little history: choose a later end of the time range", day, f.GG.Q)}
+	}
+	for _, d := range data {
+		f.ExpectedRepeat += d.N * f.BG.ExpectedTransactions(clv.Summary{}, d.T)
+	}
+	f.ObservedSpend = spendSum / float64(len(spends))
+	f.FittedAt = time.Now()
+	f.Took = time.Since(start)
+	return f, nil
+}
+
+// horizon is the prediction horizon of a query in the fit's unit.
+func (e *Engine) horizon(q CLVQuery, f *modelFit) (clv.Horizon, int, error) {
+	days := e.shop.CLVHorizonDays
+	if q.HorizonDays != 0 {
+		days = q.HorizonDays
+	}
+	if days < 1 || days > maxHorizonDays {
+		return clv.Horizon{}, 0, invalidf("clv: horizon %d days is out of range: use 1 to %d days", days, maxHorizonDays)
+	}
+	h := clv.Horizon{T: float64(days) / f.UnitDays}
+	if r := e.shop.CLVDiscountRate; r > 0 {
+		h.Delta = clv.DeltaFromAnnual(r, f.UnitDays)
+		h.Steps = (days + discountStepDays - 1) / discountStepDays
+	}
+	return h, days, nil
+}
+
+// predictor predicts customers with one fit and horizon, computing the costly parts (the
+// hypergeometric series) once per distinct (x, t_x, T).
+type predictor struct {
+	f    *modelFit
+	h    clv.Horizon
+	memo map[[3]int64]tripleForecast
+}
+
+// tripleForecast is what depends on (x, t_x, T) only.
+type tripleForecast struct {
+	pAlive, transactions, present float64
+}
+
+func newPredictor(f *modelFit, h clv.Horizon) *predictor {
+	return &predictor{f: f, h: h, memo: map[[3]int64]tripleForecast{}}
+}
+
+func (p *predictor) triple(x, txDays, tDays int64) tripleForecast {
+	k := [3]int64{x, txDays, tDays}
+	if t, ok := p.memo[k]; ok {
+		return t
+	}
+	s := clvInput{x: x, txDays: txDays, tDays: tDays}.summary(p.f.UnitDays)
+	t := tripleForecast{pAlive: p.f.BG.PAlive(s), transactions: p.f.BG.ExpectedTransactions(s, p.h.T)}
+	t.present = t.transactions
+	if p.h.Delta != 0 {
+		t.present = p.f.BG.PresentTransactions(s, p.h)
+	}
+	// Bounded memo: a shop has far fewer distinct triples than this, but a pathological one must
+	// not grow the plugin's memory without limit.
+	if len(p.memo) < maxMemo {
+		p.memo[k] = t
+	}
+	return t
+}
+
+// predict forecasts one customer: it equals clv.Predict for the same inputs.
+func (p *predictor) predict(in clvInput) clv.Prediction {
+	t := p.triple(in.x, in.txDays, in.tDays)
+	spend := p.f.GG.ExpectedSpend(float64(in.x), in.mean())
+	return clv.Prediction{PAlive: t.pAlive, Transactions: t.transactions, Spend: spend, Value: t.present * spend}
+}
+
+// groupValue is the predicted value of n customers sharing (x, t_x, T) whose mean repeat values
+// sum to sumMean: the spend model's expected value is linear in the mean, so the group's value is
+// present·p/(p·x+q−1)·(n·γ + x·Σmean) (for x = 0 it is n times the population mean).
+func (p *predictor) groupValue(x, txDays, tDays int64, n, sumMean float64) (tripleForecast, float64) {
+	t := p.triple(x, txDays, tDays)
+	g := p.f.GG
+	return t, t.present * g.P / (g.P*float64(x) + g.Q - 1) * (n*g.Gamma + float64(x)*sumMean)
+}
+
+// CLV answers query type "clv".
+func (e *Engine) CLV(ctx context.Context, q CLVQuery, p Period) (data.Frames, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	switch q.View {
+	case "", CLVCustomers, CLVAtRisk:
+		return e.clvCustomers(ctx, q, p)
+	case CLVSegments:
+		return e.clvSegments(ctx, q, p)
+	case CLVFit:
+		return e.clvFit(ctx, q, p)
+	case CLVHoldout:
+		return e.clvHoldout(ctx, q, p)
+	}
+	return nil, invalidf("clv: unknown view %q: use customers, at_risk, segments, fit or holdout", q.View)
+}
+
+// clvMeta stamps what every clv frame says about its model.
+func (e *Engine) clvMeta(f *modelFit, asOf time.Time, horizonDays int) map[string]string {
+	m := map[string]string{
+		"as_of":      asOf.In(e.shop.Location).Format(time.RFC3339),
+		"model_day":  f.Key.day,
+		"unit":       f.Key.unit,
+		"fitted_at":  f.FittedAt.UTC().Format(time.RFC3339),
+		"fit_millis": strconv.FormatInt(f.Took.Milliseconds(), 10),
+	}
+	if horizonDays > 0 {
+		m["horizon_days"] = strconv.Itoa(horizonDays)
+		m["discount_rate"] = strconv.FormatFloat(e.shop.CLVDiscountRate, 'g', -1, 64)
+	}
+	return m
+}
+
+// borrowedNotice says when the model answering was fitted for an earlier day.
+func (e *Engine) borrowedNotice(f *modelFit, asOf time.Time) string {
+	want := e.shop.endDay(asOf).Format(time.DateOnly)
+	if f.Key.day == want {
+		return ""
+	}
+	return fmt.Sprintf("The model was fitted as of %s; the fit as of %s is running in the background and will answer on refresh.", f.Key.day, want)
+}

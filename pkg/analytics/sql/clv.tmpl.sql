@@ -1,0 +1,37 @@
+{{/*
+The model inputs of predicted CLV (SPEC §4 "Predicted CLV"), per customer as of a moment, in the
+convention of the published CDNOW summaries: a purchase is a local calendar day with at least one
+valid order (several orders on one day are one purchase, their totals summed), and
+  x             repeat purchases: purchase days after the first
+  tx_days       days from the first purchase day to the last one (0 when x = 0)
+  t_days        days from the first purchase day to end_day, the local day of the moment's last
+                instant (the customer's age T)
+  repeat_value  the summed totals of the repeat purchase days (their mean is repeat_value / x)
+Days are whole: the Go side divides them by the time unit (1 for days, 7 for weeks).
+
+Statements that include it define clv_params(as_of, tz, end_day) first, all bound parameters.
+Cost: one pass over the valid orders before as_of in (customer_id, placed_at) order, straight from
+orders_valid_customer_placed_at (the local day is monotonic in placed_at, so no sort is needed
+for the window; count(DISTINCT) sorts within one customer's handful of days).
+*/}}
+{{define "clv_summaries" -}}
+-- Each valid order before as_of with its local day and its customer's first purchase day.
+clv_orders AS (
+    SELECT o.customer_id, o.total,
+           (o.placed_at AT TIME ZONE cp.tz)::date AS day,
+           min((o.placed_at AT TIME ZONE cp.tz)::date) OVER (PARTITION BY o.customer_id) AS first_day
+    FROM clv_params cp
+    JOIN orders o ON o.is_valid AND o.placed_at < cp.as_of
+),
+-- One row per customer with a valid order before as_of.
+clv_summaries AS (
+    SELECT o.customer_id,
+           count(DISTINCT o.day) - 1 AS x,
+           max(o.day) - min(o.first_day) AS tx_days,
+           cp.end_day - min(o.first_day) AS t_days,
+           coalesce(sum(o.total) FILTER (WHERE o.day > o.first_day), 0) AS repeat_value
+    FROM clv_orders o
+    CROSS JOIN clv_params cp
+    GROUP BY o.customer_id, cp.end_day
+)
+{{- end}}

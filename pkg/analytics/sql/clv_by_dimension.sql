@@ -1,0 +1,19 @@
+-- Predicted CLV per value of a customer dimension: the customers as of $1 grouped by the value and
+-- by their model inputs (x, t_x, T), with the sum of their mean repeat-purchase values. Predictions
+-- depend on a customer only through those, and the expected spend is linear in the mean, so Go
+-- predicts each group once and sums (clv.go). Leads have no purchase history and no prediction.
+-- Parameters: dimensions.tmpl.sql's $1–$11, then $12 the shop's time zone and $13 the local day of
+-- as_of's last instant.
+WITH {{template "contact_dims" .}},
+clv_params AS NOT MATERIALIZED (
+    SELECT $1::timestamptz AS as_of, $12::text AS tz, $13::date AS end_day
+),
+{{template "clv_summaries" .}}
+SELECT {{.Dim.Expr}} AS value,
+       s.x, s.tx_days, s.t_days,
+       count(*) AS customers,
+       sum(CASE WHEN s.x > 0 THEN s.repeat_value / s.x ELSE 0 END)::float8 AS sum_mean
+FROM contact_dims c
+JOIN clv_summaries s ON s.customer_id = c.customer_id
+CROSS JOIN params p
+GROUP BY 1, 2, 3, 4
