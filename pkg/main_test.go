@@ -131,6 +131,7 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 		{RefID: "K", QueryType: "value_bands", TimeRange: day, JSON: []byte(`{}`)},
 		{RefID: "L", QueryType: "personas", TimeRange: day, JSON: []byte(`{"view":"revenue"}`)},
 		{RefID: "M", QueryType: "audience_growth", TimeRange: day, JSON: []byte(`{"view":"active_history"}`)},
+		{RefID: "N", QueryType: "clv", TimeRange: day, JSON: []byte(`{"view":"fit"}`)},
 	}}
 	protoResp, err := data.QueryData(ctx, backend.ToProto().QueryDataRequest(req))
 	if err != nil {
@@ -168,7 +169,7 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 			t.Errorf("%s: %v, frames %v", ref, r.Error, r.Frames)
 		}
 	}
-	for ref, want := range map[string]string{"B": `unknown query type "nonsense"`, "C": "malformed", "D": `unknown view "nope"`} {
+	for ref, want := range map[string]string{"B": `unknown query type "nonsense"`, "C": "malformed", "D": `unknown view "nope"`, "N": "too little order history"} {
 		r := resp.Responses[ref]
 		if r.Error == nil || !strings.Contains(r.Error.Error(), want) || r.ErrorSource != backend.ErrorSourceDownstream {
 			t.Errorf("%s: error %v (source %q), want %q from downstream", ref, r.Error, r.ErrorSource, want)

@@ -239,14 +239,23 @@ func (e *Engine) fitModels(ctx context.Context, k fitKey, asOf time.Time) (*mode
 	return f, nil
 }
 
-// horizon is the prediction horizon of a query in the fit's unit.
-func (e *Engine) horizon(q CLVQuery, f *modelFit) (clv.Horizon, int, error) {
+// horizonDays is the query's prediction horizon in days (the setting unless the query overrides it).
+func (e *Engine) horizonDays(q CLVQuery) (int, error) {
 	days := e.shop.CLVHorizonDays
 	if q.HorizonDays != 0 {
 		days = q.HorizonDays
 	}
 	if days < 1 || days > maxHorizonDays {
-		return clv.Horizon{}, 0, invalidf("clv: horizon %d days is out of range: use 1 to %d days", days, maxHorizonDays)
+		return 0, invalidf("clv: horizon %d days is out of range: use 1 to %d days", days, maxHorizonDays)
+	}
+	return days, nil
+}
+
+// horizon is the prediction horizon of a query in the fit's unit.
+func (e *Engine) horizon(q CLVQuery, f *modelFit) (clv.Horizon, int, error) {
+	days, err := e.horizonDays(q)
+	if err != nil {
+		return clv.Horizon{}, 0, err
 	}
 	h := clv.Horizon{T: float64(days) / f.UnitDays}
 	if r := e.shop.CLVDiscountRate; r > 0 {
@@ -254,6 +263,28 @@ func (e *Engine) horizon(q CLVQuery, f *modelFit) (clv.Horizon, int, error) {
 		h.Steps = (days + discountStepDays - 1) / discountStepDays
 	}
 	return h, days, nil
+}
+
+// check rejects the query's malformed options before any work is done.
+func (e *Engine) check(q CLVQuery) error {
+	if _, err := unitDays(q.Unit); err != nil {
+		return err
+	}
+	if _, err := e.horizonDays(q); err != nil {
+		return err
+	}
+	if q.Limit < 0 || q.Limit > maxCLVLimit {
+		return invalidf("clv: limit %d is out of range: use 1 to %d customers", q.Limit, maxCLVLimit)
+	}
+	if v := q.MaxProbabilityAlive; v != nil && !(*v > 0 && *v <= 1) {
+		return invalidf("clv: maxProbabilityAlive %v is out of range: use a probability above 0 and at most 1 (0.5 by default)", *v)
+	}
+	if q.View == CLVSegments {
+		if _, err := customerDimensionOf(q.Dimension); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // predictor predicts customers with one fit and horizon, computing the costly parts (the
@@ -311,6 +342,9 @@ func (p *predictor) groupValue(x, txDays, tDays int64, n, sumMean float64) (trip
 // CLV answers query type "clv".
 func (e *Engine) CLV(ctx context.Context, q CLVQuery, p Period) (data.Frames, error) {
 	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := e.check(q); err != nil {
 		return nil, err
 	}
 	switch q.View {

@@ -52,18 +52,12 @@ func (h *worstFirst) Pop() any {
 func (e *Engine) clvCustomers(ctx context.Context, q CLVQuery, p Period) (data.Frames, error) {
 	atRisk := q.View == CLVAtRisk
 	limit := q.Limit
-	switch {
-	case limit == 0:
+	if limit == 0 {
 		limit = defaultCLVLimit
-	case limit < 0 || limit > maxCLVLimit:
-		return nil, invalidf("clv: limit %d is out of range: use 1 to %d customers", limit, maxCLVLimit)
 	}
 	maxPA := defaultMaxPAlive
 	if q.MaxProbabilityAlive != nil {
 		maxPA = *q.MaxProbabilityAlive
-		if !(maxPA > 0 && maxPA <= 1) {
-			return nil, invalidf("clv: maxProbabilityAlive %v is out of range: use a probability above 0 and at most 1 (0.5 by default)", maxPA)
-		}
 	}
 	f, err := e.fitFor(ctx, q.Unit, p.To)
 	if err != nil {

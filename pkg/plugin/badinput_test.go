@@ -48,6 +48,9 @@ INSERT INTO commerce.accounts VALUES (1, 'A', 'official');`)
 		{"unknown comparison", "buyers", `{"comparison":"last_tuesday"}`, week, 0, `unknown comparison "last_tuesday"`},
 		{"malformed JSON", "buyers", `{"view":"summary"`, week, 0, "malformed"},
 		{"wrong JSON type", "buyers", `{"topN":"ten"}`, week, 0, "malformed"},
+		{"unknown clv unit", "clv", `{"unit":"` + injection + `"}`, week, 0, "unknown time unit"},
+		{"SQL in a clv dimension", "clv", `{"view":"segments","dimension":"` + strings.ReplaceAll(injection, `"`, ``) + `"}`, week, 0, "unknown dimension"},
+		{"absurd clv horizon", "clv", `{"horizonDays":99999999}`, week, 0, "out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := query(t, d, backend.DataQuery{RefID: "A", QueryType: tc.queryType, JSON: []byte(tc.json), TimeRange: tc.rng, Interval: tc.interval})

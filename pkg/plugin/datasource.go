@@ -63,8 +63,12 @@ func NewDatasource(ctx context.Context, s backend.DataSourceInstanceSettings) (i
 	return d, nil
 }
 
-// Dispose closes the pool when Grafana replaces or removes the instance.
+// Dispose stops the engine's background fits and closes the pool when Grafana replaces or removes
+// the instance.
 func (d *Datasource) Dispose() {
+	if d.engine != nil {
+		d.engine.Close()
+	}
 	if d.db != nil {
 		d.db.Close()
 	}

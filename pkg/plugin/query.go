@@ -24,6 +24,7 @@ func (d *Datasource) handlers() map[string]queryHandler {
 	return map[string]queryHandler{
 		"audience_growth": d.audienceGrowth,
 		"buyers":          d.buyers,
+		"clv":             d.clv,
 		"customer_events": d.customerEvents,
 		"customers":       d.customers,
 		"followers":       d.followers,
@@ -236,6 +237,14 @@ func (d *Datasource) segments(ctx context.Context, q backend.DataQuery) (data.Fr
 		return nil, err
 	}
 	return d.engine.Segments(ctx, sq, period(q))
+}
+
+func (d *Datasource) clv(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+	var cq analytics.CLVQuery
+	if err := decode(q, &cq); err != nil {
+		return nil, err
+	}
+	return d.engine.CLV(ctx, cq, period(q))
 }
 
 func (d *Datasource) valueBands(ctx context.Context, q backend.DataQuery) (data.Frames, error) {

@@ -39,6 +39,8 @@ type JSONData struct {
 	ValueBandVeryHigh       *Number  `json:"valueBandVeryHigh"`
 	DevicePriceEdges        []Number `json:"devicePriceEdges"`
 	RFMScale                *Number  `json:"rfmScale"`
+	CLVHorizonDays          *Number  `json:"clvHorizonDays"`
+	CLVDiscountRate         *Number  `json:"clvDiscountRate"`
 	CacheTTLSeconds         *Number  `json:"cacheTTLSeconds"`
 }
 
@@ -160,6 +162,8 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 		}
 	}
 	shop.RFMScale = intOr(j.RFMScale, shop.RFMScale)
+	shop.CLVHorizonDays = intOr(j.CLVHorizonDays, shop.CLVHorizonDays)
+	shop.CLVDiscountRate = floatOr(j.CLVDiscountRate, shop.CLVDiscountRate)
 	if err := shop.Validate(); err != nil {
 		bad("%s", err)
 	}

@@ -57,7 +57,7 @@ func TestExplicitValues(t *testing.T) {
 	js := `{"host":"10.0.0.5","port":"6432","database":"shop","user":"ro","sslMode":"disable","maxOpenConns":3,
 	"statementTimeoutSeconds":2.5,"schema":"Shop Data","timeZone":"Asia/Tokyo","currency":"jpy","newBuyerLookbackDays":0,
 	"lifecycleThresholds":"fixed","atRiskDays":90,"lapsedDays":180,"valueBandLow":0.5,"valueBandHigh":1,"valueBandVeryHigh":3,
-	"devicePriceEdges":[100,"200"],"rfmScale":3}`
+	"devicePriceEdges":[100,"200"],"rfmScale":3,"clvHorizonDays":"730","clvDiscountRate":0.08}`
 	s, err := Parse([]byte(js), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +66,8 @@ func TestExplicitValues(t *testing.T) {
 		t.Errorf("db %+v", s.DB)
 	}
 	if s.Shop.Location.String() != "Asia/Tokyo" || s.Shop.Currency != "JPY" || s.Shop.MoneyUnit() != "currencyJPY" || s.Shop.NewBuyerLookbackDays != 0 ||
-		s.Shop.AtRiskDays != 90 || s.Shop.ValueBands != [3]float64{0.5, 1, 3} || s.Shop.DevicePriceEdges[1] != 200 || s.Shop.RFMScale != 3 {
+		s.Shop.AtRiskDays != 90 || s.Shop.ValueBands != [3]float64{0.5, 1, 3} || s.Shop.DevicePriceEdges[1] != 200 || s.Shop.RFMScale != 3 ||
+		s.Shop.CLVHorizonDays != 730 || s.Shop.CLVDiscountRate != 0.08 {
 		t.Errorf("shop %+v", s.Shop)
 	}
 }
@@ -97,6 +98,9 @@ func TestRejections(t *testing.T) {
 		{"bands", `{"host":"h","database":"d","user":"u","valueBandHigh":3}`, nil, "value-band thresholds"},
 		{"edges", `{"host":"h","database":"d","user":"u","devicePriceEdges":[300,150]}`, nil, "ascending"},
 		{"rfm", `{"host":"h","database":"d","user":"u","rfmScale":12}`, nil, "RFM scale 12"},
+		{"clv horizon", `{"host":"h","database":"d","user":"u","clvHorizonDays":0}`, nil, "horizon 0 days"},
+		{"clv horizon fraction", `{"host":"h","database":"d","user":"u","clvHorizonDays":30.5}`, nil, "horizon"},
+		{"clv discount", `{"host":"h","database":"d","user":"u","clvDiscountRate":10}`, nil, "discount rate 10"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.json), tc.secure)
