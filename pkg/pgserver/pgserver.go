@@ -186,6 +186,9 @@ func (s *Server) Stop() error {
 // Kill stops the server abruptly, as a crash would; the data directory is kept for a restart.
 func (s *Server) Kill() {
 	if s.cmd != nil && s.cmd.Process != nil {
+		// The whole process group: killing only the postmaster leaves its backends serving their
+		// open connections for a moment, which is not a crash.
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		_ = s.cmd.Process.Kill()
 		<-s.done
 	}
