@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
 )
 
@@ -22,8 +23,16 @@ func benchCustomers() int {
 // benchEngine reads the demo shop's template database directly (benchmarks only read).
 func benchEngine(b *testing.B) *analytics.Engine {
 	b.Helper()
+	e := analytics.New(benchDB(b), analytics.DefaultShop())
+	b.Cleanup(e.Close)
+	return e
+}
+
+// benchDB opens the demo shop's template database.
+func benchDB(b *testing.B) *database.DB {
+	b.Helper()
 	name := pgtest.DemoTemplate(b, benchCustomers(), os.Stderr)
-	return analytics.New(openDB(b, pgtest.WithDatabase(pgtest.AdminDSN(b), name)), analytics.DefaultShop())
+	return openDB(b, pgtest.WithDatabase(pgtest.AdminDSN(b), name))
 }
 
 func lastDays(days int) analytics.Period {

@@ -111,7 +111,8 @@ type modelFit struct {
 	// population mean is GG.P·GG.Gamma/(GG.Q−1).
 	ObservedSpend float64
 	FittedAt      time.Time
-	Took          time.Duration
+	// Took is the whole fit; ReadTook, the part spent reading the histories from PostgreSQL.
+	Took, ReadTook time.Duration
 }
 
 // clvInput is one customer's row of sql/clv_customers.sql.
@@ -209,6 +210,7 @@ func (e *Engine) fitModels(ctx context.Context, k fitKey, asOf time.Time) (*mode
 	if err != nil {
 		return nil, explain("predicted CLV: customer histories", err)
 	}
+	f.ReadTook = time.Since(start)
 	day := k.day
 	if f.Customers < minFitCustomers || int64(len(spends)) < minRepeatBuyers || f.HistoryDays < minHistoryDays {
 		return nil, &QueryError{cause: errTooLittleHistory, msg: fmt.Sprintf(

@@ -172,6 +172,9 @@ func TestCLVFitCDNOW(t *testing.T) {
 		t.Errorf("observed repeat purchases %v, want 2457", got)
 	}
 	within(t, "expected repeat purchases", num("expected_repeat_purchases"), 2457, 0.05)
+	for _, n := range []string{"r", "alpha", "a", "b", "bgnbd_log_likelihood", "p", "q", "gamma", "gamma_gamma_log_likelihood", "expected_repeat_purchases"} {
+		t.Logf("%s = %.4f", n, num(n))
+	}
 	if got := fieldValue(t, f, "bgnbd_converged", 0); got != "true" {
 		t.Errorf("BG/NBD did not converge")
 	}
@@ -258,6 +261,7 @@ func TestCLVHoldoutCDNOW(t *testing.T) {
 			t.Errorf("%v: actual %v, want %v", label, got, w.actual)
 		}
 		within(t, label.(string)+" expected", fieldValue(t, f, "expected_purchases", i).(float64), w.expected, 1e-6)
+		t.Logf("| %s | %d | %.0f | %.1f | %.3f | %.3f |", label, w.customers, w.actual, w.expected, w.actual/float64(w.customers), w.expected/float64(w.customers))
 	}
 	if want[8].actual != 1882 || want[8].customers != 2357 {
 		t.Errorf("all: %v actual purchases by %d customers, want 1882 by 2357", want[8].actual, want[8].customers)

@@ -279,6 +279,7 @@ func (e *Engine) clvFit(ctx context.Context, q CLVQuery, p Period) (data.Frames,
 	b.float("observed_mean_spend", "Mean repeat purchase (observed)", e.shop.MoneyUnit()).Append(f.ObservedSpend)
 	b.float("expected_mean_spend", "Mean purchase (spend model)", e.shop.MoneyUnit()).Append(f.GG.ExpectedSpend(0, 0))
 	b.float("fit_seconds", "Fit time", "s").Append(f.Took.Seconds())
+	b.float("read_seconds", "Reading histories", "s").Append(f.ReadTook.Seconds())
 	frame := b.frame(clvCustomersSQL)
 	frame.Meta.Custom = e.clvMeta(f, p.To, 0)
 	addNotice(frame, e.borrowedNotice(f, p.To))

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/gonum/diff/fd"
 )
 
 // cdnowDir finds the CDNOW sample beside the repository (../shared/data/cdnow
@@ -411,6 +413,61 @@ func BenchmarkFitBGNBD(b *testing.B) {
 	for b.Loop() {
 		if _, err := FitBGNBD(data); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestGradients checks the analytic gradients the fits use against central finite differences
+// (gonum's diff/fd) at points away from the optimum, on the CDNOW data.
+func TestGradients(t *testing.T) {
+	raw := loadRaw(t)
+	hist := Summarize(raw, calEnd, week)
+	var counted []Counted
+	var spends []Spend
+	for _, h := range hist {
+		counted = append(counted, Counted{Summary: h.Summary, N: 1})
+		if h.X > 0 {
+			spends = append(spends, Spend{X: h.X, Mean: h.Mean})
+		}
+	}
+	g := group(counted)
+	w := newBGNBDWork(&g)
+	for _, v := range [][]float64{{-1.2, 1.5, -0.3, 0.9}, {0.3, 0.1, 0.8, -0.5}} {
+		f := func(v []float64) float64 {
+			return g.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), math.Exp(v[3]), nil, w)
+		}
+		got := make([]float64, 4)
+		g.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), math.Exp(v[3]), got, w)
+		want := fd.Gradient(nil, f, v, &fd.Settings{Formula: fd.Central})
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-5*math.Max(1, math.Abs(want[i])) {
+				t.Errorf("BG/NBD gradient at %v, component %d: %.8g, finite differences %.8g", v, i, got[i], want[i])
+			}
+		}
+		if ll := BGNBDLogLik(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), math.Exp(v[3]), func() []Summary {
+			out := make([]Summary, len(hist))
+			for i, h := range hist {
+				out[i] = h.Summary
+			}
+			return out
+		}()); math.Abs(ll-f(v)) > 1e-8*math.Abs(ll) {
+			t.Errorf("grouped log-likelihood %.10g != per-customer sum %.10g", f(v), ll)
+		}
+	}
+	sd := newSpendData(spends)
+	perX := make([]float64, 3*len(sd.xs))
+	for _, v := range [][]float64{{1.0, 0.5, 2.0}, {2.5, 1.8, 3.1}} {
+		f := func(v []float64) float64 { return sd.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), nil, perX) }
+		got := make([]float64, 3)
+		sd.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), got, perX)
+		want := fd.Gradient(nil, f, v, &fd.Settings{Formula: fd.Central})
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-5*math.Max(1, math.Abs(want[i])) {
+				t.Errorf("Gamma-Gamma gradient at %v, component %d: %.8g, finite differences %.8g", v, i, got[i], want[i])
+			}
+		}
+		if ll := GammaGammaLogLik(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), spends); math.Abs(ll-f(v)) > 1e-8*math.Abs(ll) {
+			t.Errorf("grouped Gamma-Gamma log-likelihood %.10g != per-buyer sum %.10g", f(v), ll)
 		}
 	}
 }

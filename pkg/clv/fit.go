@@ -153,36 +153,6 @@ func group(data []Counted) grouped {
 	return g
 }
 
-// logLik is the total BG/NBD log-likelihood of the grouped data; it equals
-// BGNBDLogLik on the ungrouped data up to rounding. The buffers avoid
-// allocating on every optimiser step.
-func (g *grouped) logLik(r, alpha, a, b float64, bufX, bufLB, bufTX, bufT []float64) float64 {
-	lgR, _ := math.Lgamma(r)
-	base := r*math.Log(alpha) - mathext.Lbeta(a, b) - lgR
-	la := math.Log(a)
-	for i, x := range g.xs {
-		lgRX, _ := math.Lgamma(r + x)
-		bufX[i] = mathext.Lbeta(a, b+x) + lgRX
-		bufLB[i] = la - math.Log(b+x-1) // only used for x > 0
-	}
-	for i, tx := range g.txs {
-		bufTX[i] = math.Log(alpha + tx)
-	}
-	for i, t := range g.ts {
-		bufT[i] = math.Log(alpha + t)
-	}
-	var ll float64
-	for _, p := range g.pts {
-		x := g.xs[p.ix]
-		v := base + bufX[p.ix] - (r+x)*bufT[p.it]
-		if x > 0 {
-			v += log1pExp(bufLB[p.ix] + (r+x)*(bufT[p.it]-bufTX[p.itx]))
-		}
-		ll += p.w * v
-	}
-	return ll
-}
-
 // bgnbdLogLikOne is the BG/NBD log-likelihood of one customer (FHL 2005,
 // eq. 6), evaluated in log space: the Beta and Gamma ratios through Lbeta and
 // Lgamma, and the final ln(1 + δ·…) term through log1pExp so that the power
@@ -301,24 +271,32 @@ func FitBGNBDCounted(data []Counted) (BGNBD, error) {
 		return BGNBD{}, err
 	}
 	g := group(data)
-	bufX, bufLB := make([]float64, len(g.xs)), make([]float64, len(g.xs))
-	bufTX, bufT := make([]float64, len(g.txs)), make([]float64, len(g.ts))
-	// Negative log-likelihood over log-parameters; a non-finite value (from
-	// a wild step) is mapped to +Inf so Nelder-Mead simply rejects it.
+	var n float64
+	for _, p := range g.pts {
+		n += p.w
+	}
+	w := newBGNBDWork(&g)
+	// The negative mean log-likelihood per customer over log-parameters: the mean keeps the
+	// gradient's scale independent of the shop's size. A non-finite value (from a wild step) is
+	// mapped to +Inf so that the line search or the simplex rejects it.
 	f := func(v []float64) float64 {
-		r, alpha, a, b := math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), math.Exp(v[3])
-		ll := g.logLik(r, alpha, a, b, bufX, bufLB, bufTX, bufT)
+		ll := g.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), math.Exp(v[3]), nil, w)
 		if math.IsNaN(ll) || math.IsInf(ll, 0) {
 			return math.Inf(1)
 		}
-		return -ll
+		return -ll / n
+	}
+	grad := func(gr, v []float64) {
+		g.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), math.Exp(v[3]), gr, w)
+		for i := range gr {
+			gr[i] = -gr[i] / n
+		}
 	}
 	// Scale alpha's start with the mean customer age so the starts are
 	// sensible whatever the time unit (days, weeks).
-	var meanT, n float64
+	var meanT float64
 	for _, s := range data {
 		meanT += s.N * s.T
-		n += s.N
 	}
 	meanT /= n
 	la := math.Log(meanT / 10)
@@ -327,10 +305,14 @@ func FitBGNBDCounted(data []Counted) (BGNBD, error) {
 		{math.Log(0.5), la + 1, math.Log(0.5), math.Log(3)},
 		{math.Log(2), la - 1, math.Log(2), math.Log(0.5)},
 	}
-	res, err := minimizeFrom(f, starts)
-	if err != nil {
-		return BGNBD{}, err
+	res, ok := minimizeGrad(f, grad, starts)
+	if !ok {
+		var err error
+		if res, err = minimizeFrom(f, starts); err != nil {
+			return BGNBD{}, err
+		}
 	}
+	res.F *= n
 	return BGNBD{
 		R: math.Exp(res.X[0]), Alpha: math.Exp(res.X[1]), A: math.Exp(res.X[2]), B: math.Exp(res.X[3]),
 		LogLik: -res.F, Iterations: res.MajorIterations, Converged: converged(res.Status),
@@ -372,13 +354,21 @@ func FitGammaGamma(data []Spend) (GammaGamma, error) {
 		mean += s.Mean
 	}
 	mean /= float64(len(data))
+	n := float64(len(data))
+	sd := newSpendData(data)
+	perX := make([]float64, 3*len(sd.xs))
 	f := func(v []float64) float64 {
-		p, q, g := math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2])
-		ll := GammaGammaLogLik(p, q, g, data)
+		ll := sd.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), nil, perX)
 		if math.IsNaN(ll) || math.IsInf(ll, 0) {
 			return math.Inf(1)
 		}
-		return -ll
+		return -ll / n
+	}
+	grad := func(gr, v []float64) {
+		sd.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), gr, perX)
+		for i := range gr {
+			gr[i] = -gr[i] / n
+		}
 	}
 	lm := math.Log(mean)
 	starts := [][]float64{
@@ -386,10 +376,14 @@ func FitGammaGamma(data []Spend) (GammaGamma, error) {
 		{math.Log(5), math.Log(3), lm},
 		{math.Log(0.5), math.Log(2), lm - 1},
 	}
-	res, err := minimizeFrom(f, starts)
-	if err != nil {
-		return GammaGamma{}, err
+	res, ok := minimizeGrad(f, grad, starts)
+	if !ok {
+		var err error
+		if res, err = minimizeFrom(f, starts); err != nil {
+			return GammaGamma{}, err
+		}
 	}
+	res.F *= n
 	return GammaGamma{
 		P: math.Exp(res.X[0]), Q: math.Exp(res.X[1]), Gamma: math.Exp(res.X[2]),
 		LogLik: -res.F, Iterations: res.MajorIterations, Converged: converged(res.Status),
