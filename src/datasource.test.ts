@@ -118,6 +118,21 @@ describe('DataSource', () => {
     expect(ds.applyTemplateVariables(snapshot, {}).measure).toBe('$measure');
   });
 
+  it('interpolates the string fields of predicted CLV and keeps its numbers', () => {
+    const segments: CAQuery = {
+      refId: 'A',
+      queryType: 'clv',
+      view: 'segments',
+      dimension: '$dim' as never,
+      metric: 'predicted_clv',
+      unit: '$unit' as never,
+      horizonDays: 180,
+    };
+    expect(ds.applyTemplateVariables(segments, {})).toEqual({ ...segments, dimension: 'persona' });
+    const atRisk: CAQuery = { refId: 'A', queryType: 'clv', view: 'at_risk', limit: 20, maxProbabilityAlive: 0.3 };
+    expect(ds.applyTemplateVariables(atRisk, {})).toEqual(atRisk);
+  });
+
   it('leaves accounts empty (all accounts) when a variable has nothing selected', () => {
     const query: CAQuery = { refId: 'A', queryType: 'followers', accounts: ['$none'] };
     expect(ds.applyTemplateVariables(query, {}).accounts).toEqual([]);

@@ -28,6 +28,7 @@ const STRING_FIELDS = [
   'attributeKey',
   'measure',
   'segment',
+  'unit',
   'list',
 ] as const satisfies ReadonlyArray<keyof CAQuery>;
 

@@ -64,6 +64,7 @@ describe('QUERY_TYPES of the customer database', () => {
       ['value_bands', 'Value bands'],
       ['personas', 'RFM personas'],
       ['audience_growth', 'Audience growth'],
+      ['clv', 'Predicted CLV'],
     ]);
   });
 
@@ -72,6 +73,7 @@ describe('QUERY_TYPES of the customer database', () => {
     ['segments', ['breakdown', 'matrix']],
     ['value_bands', ['snapshot', 'breakdown']],
     ['personas', ['revenue', 'by_stage', 'breakdown', 'scores']],
+    ['clv', ['customers', 'at_risk', 'segments', 'fit', 'holdout']],
   ])('%s has the views %j, the first by default', (queryType, views) => {
     expect(queryTypeInfo(queryType)!.views.map((v) => v.value)).toEqual(views);
   });
@@ -125,7 +127,45 @@ describe('QUERY_TYPES of the customer database', () => {
     for (const queryType of ['segments', 'value_bands', 'personas']) {
       expect(values(queryType, 'metric')).toContain('');
       expect(values(queryType, 'metric')).toContain('revenue');
+      expect(values(queryType, 'metric')).toContain('predicted_clv');
+      expect(values(queryType, 'metric')).toContain('predicted_revenue');
     }
+    expect(values('clv', 'dimension')).toEqual(dimensions);
+    expect(values('clv', 'unit')).toEqual(['week', 'day']);
+    // The numeric fields of the predicted CLV segments frame (pkg/analytics/clv_views.go).
+    expect(values('clv', 'metric')).toEqual([
+      '',
+      'customers',
+      'predicted_revenue',
+      'predicted_clv',
+      'predicted_revenue_share',
+      'avg_p_alive',
+      'expected_orders',
+      'expected_orders_per_customer',
+    ]);
+  });
+
+  it('bounds the predicted CLV numbers as the backend does', () => {
+    const options = queryTypeInfo('clv')!.options;
+    expect(options.limit).toMatchObject({ kind: 'number', min: 1, max: 10000, default: 100 });
+    expect(options.horizonDays).toMatchObject({ kind: 'number', min: 0, max: 3650, default: 0 });
+    expect(options.maxProbabilityAlive).toMatchObject({
+      kind: 'number',
+      min: 0,
+      max: 1,
+      minExclusive: true,
+      decimal: true,
+      default: 0.5,
+    });
+    const atRisk: CAQuery = { refId: 'A', queryType: 'clv', view: 'at_risk' };
+    const p = options.maxProbabilityAlive!;
+    expect(isValidValue(p, 0.25, atRisk)).toBe(true);
+    expect(isValidValue(p, 1, atRisk)).toBe(true);
+    expect(isValidValue(p, 0, atRisk)).toBe(false);
+    expect(isValidValue(p, 1.5, atRisk)).toBe(false);
+    expect(isValidValue(options.horizonDays!, 0, atRisk)).toBe(true);
+    expect(isValidValue(options.horizonDays!, 90.5, atRisk)).toBe(false);
+    expect(isValidValue(options.limit!, 0, atRisk)).toBe(false);
   });
 
   it('labels the segment dimensions as the backend names them', () => {
@@ -309,6 +349,11 @@ describe('visibleOptions', () => {
     [{ queryType: 'personas', view: 'by_stage' }, []],
     [{ queryType: 'personas', view: 'breakdown' }, ['metric']],
     [{ queryType: 'personas', view: 'scores' }, []],
+    [{ queryType: 'clv' }, ['limit', 'horizonDays', 'unit']],
+    [{ queryType: 'clv', view: 'at_risk' }, ['maxProbabilityAlive', 'limit', 'horizonDays', 'unit']],
+    [{ queryType: 'clv', view: 'segments' }, ['dimension', 'metric', 'horizonDays', 'unit']],
+    [{ queryType: 'clv', view: 'fit' }, ['unit']],
+    [{ queryType: 'clv', view: 'holdout' }, ['unit']],
     [{ queryType: '$type' as never }, []],
   ])('%j shows %j', (query, expected) => {
     expect(names({ refId: 'A', ...query })).toEqual(expected);
@@ -451,6 +496,72 @@ describe('the new query types', () => {
   });
 });
 
+describe('predicted CLV', () => {
+  it('fills in the defaults of each view', () => {
+    const clv = (view?: string) => normalize({ refId: 'A', queryType: 'clv', view });
+    expect(clv()).toEqual({
+      refId: 'A',
+      queryType: 'clv',
+      view: 'customers',
+      limit: 100,
+      horizonDays: 0,
+      unit: 'week',
+    });
+    expect(clv('at_risk')).toEqual({
+      refId: 'A',
+      queryType: 'clv',
+      view: 'at_risk',
+      maxProbabilityAlive: 0.5,
+      limit: 100,
+      horizonDays: 0,
+      unit: 'week',
+    });
+    expect(clv('segments')).toEqual({
+      refId: 'A',
+      queryType: 'clv',
+      view: 'segments',
+      dimension: 'lifecycle_status',
+      metric: '',
+      horizonDays: 0,
+      unit: 'week',
+    });
+    expect(clv('fit')).toEqual({ refId: 'A', queryType: 'clv', view: 'fit', unit: 'week' });
+    expect(clv('holdout')).toEqual({ refId: 'A', queryType: 'clv', view: 'holdout', unit: 'week' });
+  });
+
+  it('keeps the options the views share and replaces invalid values', () => {
+    const atRisk: CAQuery = {
+      refId: 'A',
+      queryType: 'clv',
+      view: 'at_risk',
+      maxProbabilityAlive: 0.2,
+      limit: 25,
+      horizonDays: 730,
+      unit: 'day',
+    };
+    expect(changeView(atRisk, 'customers')).toEqual({
+      refId: 'A',
+      queryType: 'clv',
+      view: 'customers',
+      limit: 25,
+      horizonDays: 730,
+      unit: 'day',
+    });
+    expect(changeView(atRisk, 'fit')).toEqual({ refId: 'A', queryType: 'clv', view: 'fit', unit: 'day' });
+    expect(
+      normalize({ ...atRisk, maxProbabilityAlive: 0, limit: 20000, horizonDays: 5000, unit: 'month' as never })
+    ).toEqual({ ...atRisk, maxProbabilityAlive: 0.5, limit: 100, horizonDays: 0, unit: 'week' });
+    // The predicted CLV segments keep only their own fields.
+    const segments: CAQuery = { refId: 'A', queryType: 'clv', view: 'segments', metric: 'contacts' };
+    expect(normalize(segments).metric).toBe('');
+    expect(normalize({ ...segments, metric: 'avg_p_alive' }).metric).toBe('avg_p_alive');
+    expect(normalize({ ...segments, dimension: 'persona', unit: '$unit' as never })).toMatchObject({
+      dimension: 'persona',
+      unit: '$unit',
+    });
+  });
+});
+
 describe('validateNumber', () => {
   it.each([
     [10, undefined],
@@ -463,6 +574,25 @@ describe('validateNumber', () => {
     [undefined, 'Enter a whole number from 1 to 1000'],
   ])('%j: %s', (value, expected) => {
     expect(validateNumber(value, 1, 1000)).toBe(expected);
+  });
+
+  it.each([
+    [0.5, undefined],
+    ['0.05', undefined],
+    ['1', undefined],
+    ['0', 'Enter a number above 0 and at most 1'],
+    ['-0.1', 'Enter a number above 0 and at most 1'],
+    ['1.01', 'Enter a number above 0 and at most 1'],
+    ['', 'Enter a number above 0 and at most 1'],
+    ['abc', 'Enter a number above 0 and at most 1'],
+  ])('a probability, %j: %s', (value, expected) => {
+    expect(validateNumber(value, 0, 1, { decimal: true, minExclusive: true })).toBe(expected);
+  });
+
+  it('accepts fractions only when asked to', () => {
+    expect(validateNumber('2.5', 0, 10, { decimal: true })).toBeUndefined();
+    expect(validateNumber('11', 0, 10, { decimal: true })).toBe('Enter a number from 0 to 10');
+    expect(validateNumber('0', 0, 10, { minExclusive: true })).toBe('Enter a whole number above 0 and at most 10');
   });
 });
 

@@ -2,6 +2,7 @@ import {
   CAQuery,
   Condition,
   DEFAULT_VARIABLE_QUERY,
+  NumberOption,
   OptionChoice,
   OptionInfo,
   OptionName,
@@ -44,7 +45,7 @@ export function isValidValue(info: OptionInfo, value: unknown, query: CAQuery): 
     case 'choice':
       return isTemplateVariable(value) || availableChoices(info, query).some((c) => c.value === value);
     case 'number':
-      return validateNumber(value, info.min, info.max) === undefined;
+      return validateNumber(value, info.min, info.max, info) === undefined;
     case 'switch':
       return typeof value === 'boolean';
     case 'text':
@@ -80,13 +81,28 @@ export function validateText(value: unknown, info: TextOption): string | undefin
   return undefined;
 }
 
-/** Why a value is not a whole number within [min, max], or undefined if it is. */
-export function validateNumber(value: unknown, min: number, max: number): string | undefined {
+/**
+ * Why a value is not a number within [min, max] (a whole number unless `decimal`; above min if
+ * `minExclusive`), or undefined if it is.
+ */
+export function validateNumber(
+  value: unknown,
+  min: number,
+  max: number,
+  { decimal = false, minExclusive = false }: Pick<NumberOption, 'decimal' | 'minExclusive'> = {}
+): string | undefined {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    return `Enter a whole number from ${min} to ${max}`;
+  const ok =
+    typeof n === 'number' &&
+    Number.isFinite(n) &&
+    (decimal || Number.isInteger(n)) &&
+    (minExclusive ? n > min : n >= min) &&
+    n <= max;
+  if (ok) {
+    return undefined;
   }
-  return undefined;
+  const what = decimal ? 'a number' : 'a whole number';
+  return minExclusive ? `Enter ${what} above ${min} and at most ${max}` : `Enter ${what} from ${min} to ${max}`;
 }
 
 /**

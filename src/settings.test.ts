@@ -5,6 +5,8 @@ describe('effectiveSettings', () => {
   it('takes the default for every setting jsonData leaves out or leaves empty', () => {
     expect(effectiveSettings({})).toEqual(DEFAULT_SETTINGS);
     expect(effectiveSettings({ host: '', port: 6432 })).toEqual({ ...DEFAULT_SETTINGS, port: 6432 });
+    expect(DEFAULT_SETTINGS).toMatchObject({ clvHorizonDays: 365, clvDiscountRate: 0 });
+    expect(effectiveSettings({ clvDiscountRate: 0.08 })).toEqual({ ...DEFAULT_SETTINGS, clvDiscountRate: 0.08 });
     expect(effectiveSettings({ schema: '  ', timeZone: ' Europe/Berlin ' })).toEqual({
       ...DEFAULT_SETTINGS,
       timeZone: 'Europe/Berlin',
@@ -79,6 +81,37 @@ describe('validateSettings', () => {
       name: 'RFM scale too small',
       jsonData: { rfmScale: 2 },
       errors: { rfmScale: 'Must be a whole number from 3 to 10' },
+    },
+    { name: 'predicted CLV over ten years', jsonData: { clvHorizonDays: 3650, clvDiscountRate: 0.1 }, errors: {} },
+    {
+      name: 'predicted CLV over one day, undiscounted',
+      jsonData: { clvHorizonDays: 1, clvDiscountRate: 0 },
+      errors: {},
+    },
+    {
+      name: 'predicted CLV horizon of 0 days',
+      jsonData: { clvHorizonDays: 0 },
+      errors: { clvHorizonDays: 'Must be a whole number from 1 to 3650' },
+    },
+    {
+      name: 'predicted CLV horizon beyond ten years',
+      jsonData: { clvHorizonDays: 3651 },
+      errors: { clvHorizonDays: 'Must be a whole number from 1 to 3650' },
+    },
+    {
+      name: 'fractional predicted CLV horizon',
+      jsonData: { clvHorizonDays: 182.5 },
+      errors: { clvHorizonDays: 'Must be a whole number from 1 to 3650' },
+    },
+    {
+      name: 'discount rate as a percentage',
+      jsonData: { clvDiscountRate: 10 },
+      errors: { clvDiscountRate: 'Must be a yearly rate from 0 to 1, e.g. 0.1 for 10 % (0: undiscounted)' },
+    },
+    {
+      name: 'negative discount rate',
+      jsonData: { clvDiscountRate: -0.05 },
+      errors: { clvDiscountRate: 'Must be a yearly rate from 0 to 1, e.g. 0.1 for 10 % (0: undiscounted)' },
     },
   ];
 

@@ -69,6 +69,10 @@ export function validateSettings(s: CASettings): SettingsErrors {
 
   check('devicePriceEdges', edgesError(s.devicePriceEdges));
   check('rfmScale', integerIn(s.rfmScale, 3, 10));
+  check('clvHorizonDays', integerIn(s.clvHorizonDays, 1, 3650));
+  if (!Number.isFinite(s.clvDiscountRate) || s.clvDiscountRate < 0 || s.clvDiscountRate > 1) {
+    check('clvDiscountRate', 'Must be a yearly rate from 0 to 1, e.g. 0.1 for 10 % (0: undiscounted)');
+  }
   return errors;
 }
 

@@ -14,6 +14,7 @@ export type QueryType =
   | 'personas'
   | 'customer_events'
   | 'audience_growth'
+  | 'clv'
   | 'variables';
 
 /** What the selected period is compared with (SPEC §3). */
@@ -83,6 +84,9 @@ export type CustomerDimension =
   | 'first_order_channel'
   | 'store';
 
+/** The time unit the predicted CLV models are fitted in (query type clv); predictions do not depend on it. */
+export type CLVUnit = 'week' | 'day';
+
 /** What the value bands snapshot measures. */
 export type ValueBandsMeasure = 'contacts' | 'revenue';
 
@@ -141,6 +145,14 @@ export interface CAQuery extends DataQuery {
   measure?: ValueBandsMeasure;
   /** Audience growth, popular products: the value of `dimension` whose customers are described. */
   segment?: string;
+  /** Predicted CLV: the time unit of the model fit (default week). */
+  unit?: CLVUnit;
+  /** Predicted CLV: days ahead the prediction covers, 1..3650; 0 or absent takes the datasource's horizon. */
+  horizonDays?: number;
+  /** Predicted CLV customers and at-risk views: how many customers, 1..10000 (default 100). */
+  limit?: number;
+  /** Predicted CLV at-risk view: customers active with a probability below this, 0 < p ≤ 1 (default 0.5). */
+  maxProbabilityAlive?: number;
 }
 
 /** A choice shown in an editor: the stored value, its label, and a one-line explanation. */
@@ -170,6 +182,10 @@ export const OPTION_NAMES = [
   'attributeKey',
   'measure',
   'segment',
+  'unit',
+  'horizonDays',
+  'limit',
+  'maxProbabilityAlive',
 ] as const satisfies ReadonlyArray<keyof CAQuery>;
 
 export type OptionName = (typeof OPTION_NAMES)[number];
@@ -202,12 +218,18 @@ export interface ChoiceOption extends OptionBase {
   differentFrom?: { option: OptionName; error: string };
 }
 
-/** A whole number within [min, max]. */
+/** A number within [min, max]: a whole number unless `decimal`. */
 export interface NumberOption extends OptionBase {
   kind: 'number';
   min: number;
   max: number;
   default: number;
+  /** Fractions are allowed (e.g. a probability); otherwise only whole numbers. */
+  decimal?: boolean;
+  /** min itself is not allowed: the value must be above it (e.g. a probability above 0). */
+  minExclusive?: boolean;
+  /** The step of the input's arrows (default 1). */
+  step?: number;
 }
 
 /** On or off. */
@@ -489,6 +511,55 @@ const BREAKDOWN_METRIC_OPTION: ChoiceOption = {
       description: "Revenue in the 365 days before the period's end, per customer",
     },
     { value: 'lost_share', label: 'Lost', description: 'The share of customers who have lapsed' },
+    {
+      value: 'predicted_clv',
+      label: 'Predicted CLV',
+      description: 'Predicted revenue per customer over the horizon of the datasource settings (BG/NBD + Gamma-Gamma)',
+    },
+    {
+      value: 'predicted_revenue',
+      label: 'Predicted revenue',
+      description: "The customers' predicted revenue over the horizon of the datasource settings",
+    },
+  ],
+  default: '',
+};
+
+/** The option keeping one field of the predicted CLV segments view, for a bar chart. */
+const CLV_SEGMENT_METRIC_OPTION: ChoiceOption = {
+  kind: 'choice',
+  control: 'select',
+  label: 'Field',
+  description: "Keep only this figure with the segments' names, e.g. for a bar chart",
+  choices: [
+    { value: '', label: 'All fields', description: 'Every figure of the predicted CLV segments' },
+    { value: 'customers', label: 'Customers', description: "Customers with a valid order before the period's end" },
+    {
+      value: 'predicted_revenue',
+      label: 'Predicted revenue',
+      description: "The segment's customers' predicted revenue over the horizon",
+    },
+    { value: 'predicted_clv', label: 'Predicted CLV', description: 'Predicted revenue per customer over the horizon' },
+    {
+      value: 'predicted_revenue_share',
+      label: 'Share of predicted revenue',
+      description: "The segment's share of all predicted revenue",
+    },
+    {
+      value: 'avg_p_alive',
+      label: 'Average probability active',
+      description: 'The probability that a customer is still active, on average',
+    },
+    {
+      value: 'expected_orders',
+      label: 'Expected orders',
+      description: "The customers' expected orders over the horizon",
+    },
+    {
+      value: 'expected_orders_per_customer',
+      label: 'Expected orders per customer',
+      description: 'Expected orders over the horizon, per customer',
+    },
   ],
   default: '',
 };
@@ -692,13 +763,14 @@ export const QUERY_TYPES: QueryTypeInfo[] = [
   {
     value: 'customers',
     label: 'Customer report',
-    description: 'Customers active in the period, with their whole history: orders, revenue, AOV, repurchase rate, CLV',
+    description:
+      'Customers active in the period, with their whole history: orders, revenue, AOV, repurchase rate, CLV, predicted CLV',
     views: [
       {
         value: 'summary',
         label: 'Key metrics',
         description:
-          'One row of metrics (customers, new, existing, orders, revenue, AOV, repurchase rate, CLV) with the comparison',
+          'One row of metrics (customers, new, existing, orders, revenue, AOV, repurchase rate, CLV) with the comparison, and the predicted CLV and revenue of all customers',
         options: ['comparison'],
       },
       {
@@ -959,6 +1031,101 @@ export const QUERY_TYPES: QueryTypeInfo[] = [
       topN: TOP_N_OPTION,
     },
   },
+  {
+    value: 'clv',
+    label: 'Predicted CLV',
+    description:
+      "Each customer's predicted revenue over a horizon (BG/NBD + Gamma-Gamma), fitted on the history up to the period's end",
+    views: [
+      {
+        value: 'customers',
+        label: 'Customers',
+        description:
+          'The customers with the highest predicted CLV, with their history, probability active and forecast',
+        options: ['limit', 'horizonDays', 'unit'],
+      },
+      {
+        value: 'at_risk',
+        label: 'At risk',
+        description:
+          'The most valuable customers probably lost: probability active below a bound, ranked by the value at risk',
+        options: ['maxProbabilityAlive', 'limit', 'horizonDays', 'unit'],
+      },
+      {
+        value: 'segments',
+        label: 'Segments',
+        description:
+          'Customers, predicted revenue, predicted CLV, probability active and expected orders per value of a dimension',
+        options: ['dimension', 'metric', 'horizonDays', 'unit'],
+      },
+      {
+        value: 'fit',
+        label: 'Fit',
+        description:
+          "The models' fitted parameters and diagnostics: customers fitted, likelihoods, convergence, checks",
+        options: ['unit'],
+      },
+      {
+        value: 'holdout',
+        label: 'Holdout',
+        description:
+          "Calibration/holdout check: models fitted as of the period's start, purchases in the period against the forecast",
+        options: ['unit'],
+      },
+    ],
+    options: {
+      limit: {
+        kind: 'number',
+        label: 'Limit',
+        description: 'How many customers to return, highest first (1 to 10000)',
+        min: 1,
+        max: 10000,
+        default: 100,
+      },
+      maxProbabilityAlive: {
+        kind: 'number',
+        label: 'P(active) below',
+        description:
+          'Only customers whose probability of still being active is below this (above 0, at most 1; 0.5 by default)',
+        min: 0,
+        max: 1,
+        minExclusive: true,
+        decimal: true,
+        step: 0.05,
+        default: 0.5,
+      },
+      horizonDays: {
+        kind: 'number',
+        label: 'Horizon (days)',
+        description:
+          "How many days ahead the prediction covers (1 to 3650); 0 takes the datasource's predicted CLV horizon (365 days by default)",
+        min: 0,
+        max: 3650,
+        default: 0,
+      },
+      dimension: {
+        kind: 'choice',
+        control: 'select',
+        label: 'Dimension',
+        description: "What the customers are split by, as of the period's end",
+        choices: CUSTOMER_DIMENSIONS,
+        default: 'lifecycle_status',
+      },
+      metric: CLV_SEGMENT_METRIC_OPTION,
+      unit: {
+        kind: 'choice',
+        control: 'radio',
+        label: 'Time unit',
+        description:
+          'The time unit the models are fitted in; predictions do not depend on it, the fitted parameters do',
+        choices: [
+          { value: 'week', label: 'Week', description: 'Fit in weeks (the usual unit)' },
+          { value: 'day', label: 'Day', description: 'Fit in days' },
+        ],
+        default: 'week',
+      },
+    },
+  },
 ];
 
 export const DEFAULT_QUERY: Partial<CAQuery> = {
@@ -1037,6 +1204,10 @@ export interface CASettings {
   devicePriceEdges: number[];
   /** Number of score levels for recency, frequency and monetary value (3..10). */
   rfmScale: number;
+  /** Days ahead predicted CLV covers (1..3650), unless a query sets its own horizon. */
+  clvHorizonDays: number;
+  /** Yearly rate future revenue is discounted at in predicted CLV (0..1: 0.1 is 10 %); 0 means undiscounted. */
+  clvDiscountRate: number;
 }
 
 /** jsonData of the datasource: any setting left out takes its default (DEFAULT_SETTINGS). */
@@ -1073,4 +1244,6 @@ export const DEFAULT_SETTINGS: CASettings = {
   valueBandVeryHigh: 2.5,
   devicePriceEdges: [150, 300, 600, 1000],
   rfmScale: 5,
+  clvHorizonDays: 365,
+  clvDiscountRate: 0,
 };

@@ -457,7 +457,9 @@ func TestGradients(t *testing.T) {
 	sd := newSpendData(spends)
 	perX := make([]float64, 3*len(sd.xs))
 	for _, v := range [][]float64{{1.0, 0.5, 2.0}, {2.5, 1.8, 3.1}} {
-		f := func(v []float64) float64 { return sd.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), nil, perX) }
+		f := func(v []float64) float64 {
+			return sd.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), nil, perX)
+		}
 		got := make([]float64, 3)
 		sd.logLikGrad(math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[2]), got, perX)
 		want := fd.Gradient(nil, f, v, &fd.Settings{Formula: fd.Central})

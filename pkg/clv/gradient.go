@@ -15,8 +15,8 @@ import (
 // bgnbdWork holds the per-distinct-value terms of one BG/NBD evaluation.
 type bgnbdWork struct {
 	lead, lb, psiRX, psiBX, psiABX, invBX1 []float64 // per distinct x
-	lt, it                                  []float64 // per distinct T: ln(α+T), 1/(α+T)
-	ltx, itx                                []float64 // per distinct t_x
+	lt, it                                 []float64 // per distinct T: ln(α+T), 1/(α+T)
+	ltx, itx                               []float64 // per distinct t_x
 }
 
 func newBGNBDWork(g *grouped) *bgnbdWork {
@@ -194,9 +194,11 @@ func minimizeGrad(f func([]float64) float64, grad func(g, x []float64), starts [
 	var best *optimize.Result
 	for _, x0 := range starts {
 		settings := &optimize.Settings{
-			MajorIterations:   500,
-			GradientThreshold: 1e-9,
-			Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 20},
+			MajorIterations: 1000,
+			// The objective is a mean per customer, so these are scale-free: a gradient of 1e-7
+			// per customer is far below what moves a parameter in its third significant digit.
+			GradientThreshold: 1e-7,
+			Converger:         &optimize.FunctionConverge{Relative: 1e-12, Iterations: 5},
 		}
 		res, err := optimize.Minimize(optimize.Problem{Func: f, Grad: grad}, x0, settings, &optimize.BFGS{})
 		if res == nil || (err != nil && !converged(res.Status)) || math.IsNaN(res.F) || math.IsInf(res.F, 0) {
@@ -204,6 +206,11 @@ func minimizeGrad(f func([]float64) float64, grad func(g, x []float64), starts [
 		}
 		if best == nil || res.F < best.F {
 			best = res
+		}
+		// A start that ends with a vanishing gradient has found the optimum (these likelihoods
+		// are unimodal in practice); the other starts are for runs that stall.
+		if res.Status == optimize.GradientThreshold {
+			break
 		}
 	}
 	return best, best != nil

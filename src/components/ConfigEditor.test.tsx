@@ -122,6 +122,33 @@ describe('ConfigEditor', () => {
     expect(screen.getByText('Must be below the high band (1.25)')).toBeInTheDocument();
   });
 
+  it('writes the predicted CLV settings and flags values out of range', () => {
+    const { lastOptions } = renderEditor(makeOptions());
+    const horizon = screen.getByLabelText('Predicted CLV horizon (days)');
+    const rate = screen.getByLabelText('Predicted CLV discount rate');
+    expect(horizon).toHaveAttribute('placeholder', '365');
+    expect(rate).toHaveAttribute('placeholder', '0');
+
+    fireEvent.change(horizon, { target: { value: '730' } });
+    expect(lastOptions().jsonData.clvHorizonDays).toBe(730);
+    fireEvent.change(rate, { target: { value: '0.1' } });
+    expect(lastOptions().jsonData.clvDiscountRate).toBe(0.1);
+    expect(screen.queryByText(/Must be/)).not.toBeInTheDocument();
+
+    fireEvent.change(horizon, { target: { value: '4000' } });
+    expect(screen.getByText('Must be a whole number from 1 to 3650')).toBeInTheDocument();
+    fireEvent.change(rate, { target: { value: '10' } });
+    expect(
+      screen.getByText('Must be a yearly rate from 0 to 1, e.g. 0.1 for 10 % (0: undiscounted)')
+    ).toBeInTheDocument();
+
+    // Clearing a field brings back the default.
+    fireEvent.change(horizon, { target: { value: '' } });
+    fireEvent.change(rate, { target: { value: '' } });
+    expect(lastOptions().jsonData).toEqual({});
+    expect(screen.queryByText(/Must be/)).not.toBeInTheDocument();
+  });
+
   it('parses device price edges and flags ones that are not ascending', () => {
     const { lastOptions } = renderEditor(makeOptions());
     const edges = screen.getByLabelText('Device price edges');

@@ -361,6 +361,24 @@ export function ConfigEditor(props: Props) {
         >
           {numberInput('rfmScale', { min: 3, max: 10 })}
         </InlineField>
+        <InlineField
+          label="Predicted CLV horizon (days)"
+          labelWidth={LABEL_WIDTH}
+          tooltip="How many days ahead predicted CLV looks (1 to 3650; 365 by default); a query can set its own horizon"
+          invalid={Boolean(errors.clvHorizonDays)}
+          error={errors.clvHorizonDays}
+        >
+          {numberInput('clvHorizonDays', { min: 1, max: 3650 })}
+        </InlineField>
+        <InlineField
+          label="Predicted CLV discount rate"
+          labelWidth={LABEL_WIDTH}
+          tooltip="Yearly rate future revenue is discounted at in predicted CLV, from 0 to 1 (0.1 for 10 %); 0 leaves it undiscounted"
+          invalid={Boolean(errors.clvDiscountRate)}
+          error={errors.clvDiscountRate}
+        >
+          {numberInput('clvDiscountRate', { min: 0, max: 1, step: 'any' })}
+        </InlineField>
       </FieldSet>
 
       <FieldSet label="Limits">

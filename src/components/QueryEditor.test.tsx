@@ -55,6 +55,10 @@ const ALL_FIELDS = [
   'Stores',
   'Field',
   'Measure',
+  'Limit',
+  'P(active) below',
+  'Horizon (days)',
+  'Time unit',
 ];
 
 describe('QueryEditor', () => {
@@ -120,6 +124,12 @@ describe('QueryEditor', () => {
     [{ queryType: 'personas', view: 'by_stage' }, []],
     [{ queryType: 'personas', view: 'breakdown' }, ['Field']],
     [{ queryType: 'personas', view: 'scores' }, []],
+    [{ queryType: 'clv' }, ['Limit', 'Horizon (days)', 'Time unit']],
+    [{ queryType: 'clv', view: 'customers' }, ['Limit', 'Horizon (days)', 'Time unit']],
+    [{ queryType: 'clv', view: 'at_risk' }, ['P(active) below', 'Limit', 'Horizon (days)', 'Time unit']],
+    [{ queryType: 'clv', view: 'segments' }, ['Dimension', 'Field', 'Horizon (days)', 'Time unit']],
+    [{ queryType: 'clv', view: 'fit' }, ['Time unit']],
+    [{ queryType: 'clv', view: 'holdout' }, ['Time unit']],
   ])('%j shows %j and nothing else', async (query, expected) => {
     await renderEditor({ refId: 'A', ...query });
     for (const label of ALL_FIELDS) {
@@ -301,7 +311,7 @@ describe('QueryEditor', () => {
   it('offers the new query types with their labels', async () => {
     await renderEditor({ refId: 'A' });
     await userEvent.click(screen.getByLabelText('Query type'));
-    for (const label of ['Customer events', 'Segments', 'Value bands', 'RFM personas']) {
+    for (const label of ['Customer events', 'Segments', 'Value bands', 'RFM personas', 'Predicted CLV']) {
       expect(await screen.findByText(label)).toBeInTheDocument();
     }
   });
@@ -311,6 +321,7 @@ describe('QueryEditor', () => {
     ['Segments', { refId: 'A', queryType: 'segments', view: 'breakdown', dimension: 'lifecycle_status', metric: '' }],
     ['Value bands', { refId: 'A', queryType: 'value_bands', view: 'snapshot', measure: 'contacts' }],
     ['RFM personas', { refId: 'A', queryType: 'personas', view: 'revenue' }],
+    ['Predicted CLV', { refId: 'A', queryType: 'clv', view: 'customers', limit: 100, horizonDays: 0, unit: 'week' }],
   ])('switches to %s: its first view with its defaults', async (label, expected) => {
     const { onChange } = await renderEditor({ refId: 'A', ...DEFAULT_QUERY });
     await userEvent.click(screen.getByLabelText('Query type'));
@@ -324,6 +335,7 @@ describe('QueryEditor', () => {
       ['segments', ['Breakdown', 'Matrix']],
       ['value_bands', ['Snapshot', 'Breakdown']],
       ['personas', ['Revenue', 'By stage', 'Breakdown', 'Scores']],
+      ['clv', ['Customers', 'At risk', 'Segments', 'Fit', 'Holdout']],
     ];
     for (const [queryType, labels] of views) {
       const { unmount } = await renderEditor({ refId: 'A', queryType });
@@ -495,6 +507,126 @@ describe('QueryEditor', () => {
     await userEvent.click(screen.getByLabelText('Field'));
     await userEvent.click(await screen.findByText('Total CLV'));
     expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'personas', view: 'breakdown', metric: 'revenue' });
+  });
+
+  it('offers the predicted CLV fields in the segment breakdown', async () => {
+    const { onChange } = await renderEditor({ refId: 'A', queryType: 'segments', view: 'breakdown' });
+    await userEvent.click(screen.getByLabelText('Field'));
+    expect(await screen.findByText('Predicted revenue')).toBeInTheDocument();
+    await userEvent.click(screen.getByText('Predicted CLV'));
+    expect(onChange).toHaveBeenCalledWith({
+      refId: 'A',
+      queryType: 'segments',
+      view: 'breakdown',
+      dimension: 'lifecycle_status',
+      metric: 'predicted_clv',
+    });
+  });
+
+  it('keeps one field of the predicted CLV segments', async () => {
+    const segments: CAQuery = {
+      refId: 'A',
+      queryType: 'clv',
+      view: 'segments',
+      dimension: 'persona',
+      metric: '',
+      horizonDays: 0,
+      unit: 'week',
+    };
+    const { onChange } = await renderEditor(segments);
+    expect(screen.getByText('RFM persona')).toBeInTheDocument();
+    expect(screen.getByText('All fields')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Field'));
+    for (const label of [
+      'Customers',
+      'Predicted revenue',
+      'Share of predicted revenue',
+      'Expected orders per customer',
+    ]) {
+      expect(await screen.findByText(label, { selector: '[role="option"] *' })).toBeInTheDocument();
+    }
+    // The segment breakdown's own fields are not offered.
+    expect(screen.queryByText('Total CLV')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByText('Average probability active'));
+    expect(onChange).toHaveBeenCalledWith({ ...segments, metric: 'avg_p_alive' });
+  });
+
+  it('starts the at-risk customers at a probability active below 0.5 and checks the bound', async () => {
+    const { onChange, unmount } = await renderEditor({ refId: 'A', queryType: 'clv', view: 'customers' });
+    await userEvent.click(screen.getByLabelText('At risk'));
+    const atRisk: CAQuery = {
+      refId: 'A',
+      queryType: 'clv',
+      view: 'at_risk',
+      maxProbabilityAlive: 0.5,
+      limit: 100,
+      horizonDays: 0,
+      unit: 'week',
+    };
+    expect(onChange).toHaveBeenLastCalledWith(atRisk);
+    unmount();
+
+    const { onChange: onChange2, onRunQuery } = await renderEditor(atRisk);
+    const bound = screen.getByLabelText('P(active) below');
+    expect(bound).toHaveValue(0.5);
+    const error = 'Enter a number above 0 and at most 1';
+
+    await userEvent.clear(bound);
+    await userEvent.type(bound, '0');
+    expect(screen.getByText(error)).toBeInTheDocument();
+    await userEvent.tab();
+    expect(onChange2).not.toHaveBeenCalled();
+
+    await userEvent.clear(bound);
+    await userEvent.type(bound, '1.5');
+    expect(screen.getByText(error)).toBeInTheDocument();
+
+    await userEvent.clear(bound);
+    await userEvent.type(bound, '0.25');
+    expect(screen.queryByText(error)).not.toBeInTheDocument();
+    await userEvent.tab();
+    expect(onChange2).toHaveBeenCalledWith({ ...atRisk, maxProbabilityAlive: 0.25 });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('checks the predicted CLV limit and horizon', async () => {
+    const customers: CAQuery = {
+      refId: 'A',
+      queryType: 'clv',
+      view: 'customers',
+      limit: 100,
+      horizonDays: 0,
+      unit: 'week',
+    };
+    const { onChange } = await renderEditor(customers);
+    const limit = screen.getByLabelText('Limit');
+    expect(limit).toHaveValue(100);
+    await userEvent.clear(limit);
+    await userEvent.type(limit, '10001');
+    expect(screen.getByText('Enter a whole number from 1 to 10000')).toBeInTheDocument();
+    await userEvent.clear(limit);
+    await userEvent.type(limit, '20');
+    await userEvent.tab();
+    expect(onChange).toHaveBeenLastCalledWith({ ...customers, limit: 20 });
+
+    // 0 days takes the datasource's horizon.
+    const horizon = screen.getByLabelText('Horizon (days)');
+    expect(horizon).toHaveValue(0);
+    await userEvent.clear(horizon);
+    await userEvent.type(horizon, '90.5');
+    expect(screen.getByText('Enter a whole number from 0 to 3650')).toBeInTheDocument();
+    await userEvent.clear(horizon);
+    await userEvent.type(horizon, '730');
+    await userEvent.tab();
+    expect(onChange).toHaveBeenLastCalledWith({ ...customers, horizonDays: 730 });
+  });
+
+  it('chooses the time unit of the predicted CLV fit', async () => {
+    const { onChange } = await renderEditor({ refId: 'A', queryType: 'clv', view: 'fit' });
+    const unit = within(radioGroup('Time unit')!);
+    expect(unit.getByLabelText('Week')).toBeChecked();
+    await userEvent.click(unit.getByLabelText('Day'));
+    expect(onChange).toHaveBeenCalledWith({ refId: 'A', queryType: 'clv', view: 'fit', unit: 'day' });
   });
 
   it('keeps a query type it does not offer, such as a dashboard variable', async () => {

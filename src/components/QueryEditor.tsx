@@ -189,10 +189,13 @@ interface NumberFieldProps {
   onChange: (value: number) => void;
 }
 
-/** A whole number, checked as it is typed and applied when the field loses focus, if valid. */
+/**
+ * A number (whole unless the option allows fractions), checked as it is typed and applied when the
+ * field loses focus, if valid.
+ */
 function NumberField({ id, info, value, onChange }: NumberFieldProps) {
   const [text, setText] = useState(value === undefined ? '' : String(value));
-  const error = validateNumber(text, info.min, info.max);
+  const error = validateNumber(text, info.min, info.max, info);
   return (
     <InlineField
       label={info.label}
@@ -206,7 +209,7 @@ function NumberField({ id, info, value, onChange }: NumberFieldProps) {
         type="number"
         min={info.min}
         max={info.max}
-        step={1}
+        step={info.step ?? 1}
         width={12}
         value={text}
         onChange={(e: React.FormEvent<HTMLInputElement>) => setText(e.currentTarget.value)}
