@@ -8,6 +8,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/clv"
 )
@@ -142,28 +143,100 @@ func (s Shop) endDay(to time.Time) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// clvArgs binds sql/clv_customers.sql's parameters.
-func (e *Engine) clvArgs(asOf time.Time) []any {
-	return []any{asOf, e.shop.Location.String(), e.shop.endDay(asOf)}
+// clvReadParts is how many customer-id ranges the per-customer read is split into and read side
+// by side (each in its own read-only transaction): the read is one window pass per customer, which
+// PostgreSQL cannot parallelise itself, and on a big shop it is most of a fit.
+const clvReadParts = 2
+
+// clvInputs streams every customer's model inputs as of asOf to fn (never concurrently).
+func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput)) error {
+	var lo, hi *int64
+	if err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT min(customer_id), max(customer_id) FROM orders WHERE is_valid AND placed_at < $1`, asOf).Scan(&lo, &hi)
+	}); err != nil {
+		return err
+	}
+	if lo == nil || hi == nil {
+		return nil // no valid order before asOf
+	}
+	ranges := splitRange(*lo, *hi, clvReadParts)
+	rows := make(chan []clvInput, 2*len(ranges))
+	g, gctx := errgroup.WithContext(ctx)
+	for _, r := range ranges {
+		g.Go(func() error { return e.clvRange(gctx, asOf, r, rows) })
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for batch := range rows {
+			for _, in := range batch {
+				fn(in)
+			}
+		}
+	}()
+	err := g.Wait()
+	close(rows)
+	<-done
+	return err
 }
 
-// clvInputs streams every customer's model inputs as of asOf to fn.
-func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput)) error {
+// clvRange reads the inputs of the customers with ids in r, in batches.
+func (e *Engine) clvRange(ctx context.Context, asOf time.Time, r [2]int64, out chan<- []clvInput) error {
+	const batchSize = 4096
 	return e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, clvCustomersSQL, e.clvArgs(asOf)...)
+		rs, err := tx.Query(ctx, clvCustomersSQL, asOf, e.shop.Location.String(), e.shop.endDay(asOf), r[0], r[1])
 		if err != nil {
 			return err
 		}
 		defer rs.Close()
+		batch := make([]clvInput, 0, batchSize)
 		var in clvInput
 		for rs.Next() {
 			if err := rs.Scan(&in.id, &in.x, &in.txDays, &in.tDays, &in.repeatValue); err != nil {
 				return err
 			}
-			fn(in)
+			batch = append(batch, in)
+			if len(batch) == batchSize {
+				select {
+				case out <- batch:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				batch = make([]clvInput, 0, batchSize)
+			}
 		}
-		return rs.Err()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+		if len(batch) > 0 {
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
 	})
+}
+
+// splitRange cuts [lo, hi] into at most n consecutive inclusive ranges of about equal width.
+func splitRange(lo, hi int64, n int) [][2]int64 {
+	if n < 1 || hi-lo < int64(n) || hi-lo < 0 { // hi-lo < 0: the span overflows int64
+		return [][2]int64{{lo, hi}}
+	}
+	width := (hi-lo)/int64(n) + 1
+	var out [][2]int64
+	for start := lo; start <= hi; start += width {
+		end := start + width - 1
+		if end > hi || end < start { // end < start: overflow near the top of int64
+			end = hi
+		}
+		out = append(out, [2]int64{start, end})
+		if end == hi {
+			break
+		}
+	}
+	return out
 }
 
 // fitFor returns the models for the query's unit as of asOf, from the engine's fit cache.
@@ -232,8 +305,13 @@ func (e *Engine) fitModels(ctx context.Context, k fitKey, asOf time.Time) (*mode
 		return nil, &QueryError{cause: errTooLittleHistory, msg: fmt.Sprintf(
 			"predicted CLV: the shop's order values as of %s fit a spend model with no finite mean (q = %.3g ≤ 1), so no revenue can be predicted; this happens with a few extreme orders and little history: choose a later end of the time range", day, f.GG.Q)}
 	}
+	// The in-sample expectation depends on T alone: one hypergeometric series per distinct age.
+	byAge := map[float64]float64{}
 	for _, d := range data {
-		f.ExpectedRepeat += d.N * f.BG.ExpectedTransactions(clv.Summary{}, d.T)
+		byAge[d.T] += d.N
+	}
+	for t, n := range byAge {
+		f.ExpectedRepeat += n * f.BG.ExpectedTransactions(clv.Summary{}, t)
 	}
 	f.ObservedSpend = spendSum / float64(len(spends))
 	f.FittedAt = time.Now()
@@ -289,12 +367,11 @@ func (e *Engine) check(q CLVQuery) error {
 	return nil
 }
 
-// predictor predicts customers with one fit and horizon, computing the costly parts (the
-// hypergeometric series) once per distinct (x, t_x, T).
+// predictor predicts customers with one fit and horizon (clv.Forecaster sums each hypergeometric
+// series once per distinct (x, T)).
 type predictor struct {
-	f    *modelFit
-	h    clv.Horizon
-	memo map[[3]int64]tripleForecast
+	f  *modelFit
+	fc *clv.Forecaster
 }
 
 // tripleForecast is what depends on (x, t_x, T) only.
@@ -303,33 +380,18 @@ type tripleForecast struct {
 }
 
 func newPredictor(f *modelFit, h clv.Horizon) *predictor {
-	return &predictor{f: f, h: h, memo: map[[3]int64]tripleForecast{}}
+	return &predictor{f: f, fc: clv.NewForecaster(f.BG, f.GG, h)}
 }
 
 func (p *predictor) triple(x, txDays, tDays int64) tripleForecast {
-	k := [3]int64{x, txDays, tDays}
-	if t, ok := p.memo[k]; ok {
-		return t
-	}
-	s := clvInput{x: x, txDays: txDays, tDays: tDays}.summary(p.f.UnitDays)
-	t := tripleForecast{pAlive: p.f.BG.PAlive(s), transactions: p.f.BG.ExpectedTransactions(s, p.h.T)}
-	t.present = t.transactions
-	if p.h.Delta != 0 {
-		t.present = p.f.BG.PresentTransactions(s, p.h)
-	}
-	// Bounded memo: a shop has far fewer distinct triples than this, but a pathological one must
-	// not grow the plugin's memory without limit.
-	if len(p.memo) < maxMemo {
-		p.memo[k] = t
-	}
+	var t tripleForecast
+	t.pAlive, t.transactions, t.present = p.fc.Forecast(clvInput{x: x, txDays: txDays, tDays: tDays}.summary(p.f.UnitDays))
 	return t
 }
 
 // predict forecasts one customer: it equals clv.Predict for the same inputs.
 func (p *predictor) predict(in clvInput) clv.Prediction {
-	t := p.triple(in.x, in.txDays, in.tDays)
-	spend := p.f.GG.ExpectedSpend(float64(in.x), in.mean())
-	return clv.Prediction{PAlive: t.pAlive, Transactions: t.transactions, Spend: spend, Value: t.present * spend}
+	return p.fc.Predict(in.summary(p.f.UnitDays), in.mean())
 }
 
 // groupValue is the predicted value of n customers sharing (x, t_x, T) whose mean repeat values

@@ -3,6 +3,8 @@ package analytics
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -169,5 +171,25 @@ func TestFitCacheBounded(t *testing.T) {
 	}
 	if n := len(fc.entries); n != fc.maxEntries {
 		t.Fatalf("%d fits kept, want %d", n, fc.maxEntries)
+	}
+}
+
+func TestSplitRange(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi int64
+		n      int
+		want   [][2]int64
+	}{
+		{1, 10, 2, [][2]int64{{1, 5}, {6, 10}}},
+		{1, 11, 2, [][2]int64{{1, 6}, {7, 11}}},
+		{5, 5, 2, [][2]int64{{5, 5}}},
+		{1, 2, 4, [][2]int64{{1, 2}}},
+		{-5, 4, 3, [][2]int64{{-5, -2}, {-1, 2}, {3, 4}}},
+		{math.MinInt64, math.MaxInt64, 2, [][2]int64{{math.MinInt64, math.MaxInt64}}},
+		{math.MaxInt64 - 10, math.MaxInt64, 2, [][2]int64{{math.MaxInt64 - 10, math.MaxInt64 - 5}, {math.MaxInt64 - 4, math.MaxInt64}}},
+	} {
+		if got := splitRange(c.lo, c.hi, c.n); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("splitRange(%d, %d, %d) = %v, want %v", c.lo, c.hi, c.n, got, c.want)
+		}
 	}
 }

@@ -473,3 +473,26 @@ func TestGradients(t *testing.T) {
 		}
 	}
 }
+
+// TestForecaster: the memoised forecaster equals the direct formulas, with and without
+// discounting, on every CDNOW customer.
+func TestForecaster(t *testing.T) {
+	raw := loadRaw(t)
+	hist := Summarize(raw, calEnd, week)
+	bg := BGNBD{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
+	gg := GammaGamma{P: 6.25, Q: 3.74, Gamma: 15.44}
+	for _, h := range []Horizon{{T: 52}, {T: 104, Delta: DeltaFromAnnual(0.1, 7), Steps: 24}, {T: 10, Delta: 0.01, Steps: 1}} {
+		f := NewForecaster(bg, gg, h)
+		for _, c := range hist {
+			got, want := f.Predict(c.Summary, c.Mean), Predict(bg, gg, c.Summary, c.Mean, h)
+			for _, v := range [][2]float64{{got.PAlive, want.PAlive}, {got.Transactions, want.Transactions}, {got.Value, want.Value}} {
+				if math.Abs(v[0]-v[1]) > 1e-12*math.Max(1, math.Abs(v[1])) {
+					t.Fatalf("%+v, customer %s: forecaster %+v, direct %+v", h, c.Customer, got, want)
+				}
+			}
+		}
+		if len(f.num) >= len(hist) {
+			t.Errorf("%d memoised numerators for %d customers", len(f.num), len(hist))
+		}
+	}
+}

@@ -136,3 +136,75 @@ func Predict(m BGNBD, g GammaGamma, s Summary, mean float64, h Horizon) Predicti
 	p.Value = present * p.Spend
 	return p
 }
+
+// Forecaster predicts many customers with one pair of models and one horizon. Eq. 10's
+// numerator (with its hypergeometric series) depends on a customer only through x and T, and its
+// denominator (with P(alive)) through x, t_x and T: a shop of a million customers has tens of
+// thousands of distinct (x, T) but hundreds of thousands of distinct triples, so the series is
+// summed once per (x, T). It is not safe for concurrent use.
+type Forecaster struct {
+	m   BGNBD
+	g   GammaGamma
+	h   Horizon
+	num map[[2]float64][2]float64 // (x, T) → numerator over the horizon, undiscounted and present
+}
+
+// NewForecaster returns a Forecaster for the models and horizon.
+func NewForecaster(m BGNBD, g GammaGamma, h Horizon) *Forecaster {
+	return &Forecaster{m: m, g: g, h: h, num: map[[2]float64][2]float64{}}
+}
+
+// numerator is eq. 10's numerator for x, T over horizon t.
+func (m BGNBD) numerator(x, T, t float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	r, alpha, a, b := m.R, m.Alpha, m.A, m.B
+	z := t / (alpha + T + t)
+	hyp := hypergeo(r+x, b+x, a+b+x-1, z)
+	pow := math.Exp((r + x) * (math.Log(alpha+T) - math.Log(alpha+T+t)))
+	return (a + b + x - 1) / (a - 1) * (1 - pow*hyp)
+}
+
+// denominator is eq. 10's denominator: 1/P(alive).
+func (m BGNBD) denominator(s Summary) float64 {
+	if s.X == 0 {
+		return 1
+	}
+	return 1 + m.A/(m.B+s.X-1)*math.Exp((m.R+s.X)*(math.Log(m.Alpha+s.T)-math.Log(m.Alpha+s.TX)))
+}
+
+// Forecast returns P(alive), the expected purchases over the horizon and their present value in
+// purchases (equal to the expected purchases when the horizon has no discounting).
+func (f *Forecaster) Forecast(s Summary) (pAlive, transactions, present float64) {
+	k := [2]float64{s.X, s.T}
+	n, ok := f.num[k]
+	if !ok {
+		n[0] = f.m.numerator(s.X, s.T, f.h.T)
+		n[1] = n[0]
+		if f.h.Delta != 0 {
+			n[1] = 0
+			if f.h.Steps <= 1 {
+				n[1] = n[0] * math.Exp(-f.h.Delta*f.h.T)
+			} else {
+				var prev float64
+				for i := 1; i <= f.h.Steps; i++ {
+					t := f.h.T * float64(i) / float64(f.h.Steps)
+					e := f.m.numerator(s.X, s.T, t)
+					n[1] += (e - prev) * math.Exp(-f.h.Delta*t)
+					prev = e
+				}
+			}
+		}
+		f.num[k] = n
+	}
+	d := f.m.denominator(s)
+	return 1 / d, n[0] / d, n[1] / d
+}
+
+// Predict equals the package's Predict for the Forecaster's models and horizon.
+func (f *Forecaster) Predict(s Summary, mean float64) Prediction {
+	pa, tr, pv := f.Forecast(s)
+	spend := f.g.ExpectedSpend(s.X, mean)
+	return Prediction{PAlive: pa, Transactions: tr, Spend: spend, Value: pv * spend}
+}

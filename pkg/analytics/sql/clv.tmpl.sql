@@ -9,7 +9,9 @@ valid order (several orders on one day are one purchase, their totals summed), a
   repeat_value  the summed totals of the repeat purchase days (their mean is repeat_value / x)
 Days are whole: the Go side divides them by the time unit (1 for days, 7 for weeks).
 
-Statements that include it define clv_params(as_of, tz, end_day) first, all bound parameters.
+Statements that include it define clv_params(as_of, tz, end_day, first_customer, last_customer)
+first, all bound parameters or constants: the customer id bounds let the per-customer read be split
+into ranges read side by side (clv.go); statements that read every customer bind the whole range.
 Cost: one pass over the valid orders before as_of in (customer_id, placed_at) order, straight from
 orders_valid_customer_placed_at (the local day is monotonic in placed_at, so no sort is needed
 for the window; count(DISTINCT) sorts within one customer's handful of days).
@@ -22,6 +24,7 @@ clv_orders AS (
            min((o.placed_at AT TIME ZONE cp.tz)::date) OVER (PARTITION BY o.customer_id) AS first_day
     FROM clv_params cp
     JOIN orders o ON o.is_valid AND o.placed_at < cp.as_of
+                 AND o.customer_id BETWEEN cp.first_customer AND cp.last_customer
 ),
 -- One row per customer with a valid order before as_of.
 clv_summaries AS (

@@ -6,7 +6,8 @@
 -- as_of's last instant.
 WITH {{template "contact_dims" .}},
 clv_params AS NOT MATERIALIZED (
-    SELECT $1::timestamptz AS as_of, $12::text AS tz, $13::date AS end_day
+    SELECT $1::timestamptz AS as_of, $12::text AS tz, $13::date AS end_day,
+           '-9223372036854775808'::bigint AS first_customer, '9223372036854775807'::bigint AS last_customer
 ),
 {{template "clv_summaries" .}}
 SELECT {{.Dim.Expr}} AS value,
