@@ -169,20 +169,172 @@ func Test() error {
 // fuzzTime is how long the test command fuzzes each target (FUZZTIME overrides).
 var fuzzTime = envOr("FUZZTIME", "10s")
 
-// Bench runs the Go benchmarks against a throwaway PostgreSQL and prints their figures. It is not
-// part of Test: speed is measured here, never asserted in tests.
+// Bench loads the benchmark shop (BENCH_CUSTOMERS, default 1M customers) into the kept benchmark
+// PostgreSQL (see benchServer) once, and runs the benchmark suite (cmd/benchsuite): every view of
+// every query type through the plugin's QueryData against a reference SQL and the scan floor, the
+// Buyers dashboard in one request and the plugin binary's memory. BENCH_RUNS (default 5) sets the
+// timed runs per view. BENCH_GO=1 also runs the Go benchmarks (go test -bench) on the same shop.
+// It is not part of Test: speed is measured here, never asserted in tests.
 func Bench() error {
-	ctx := context.Background()
-	env := map[string]string{}
-	if os.Getenv(pgtest.EnvDSN) == "" {
-		srv, err := startPostgres(ctx)
-		if err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	customers := envInt("BENCH_CUSTOMERS", 1_000_000)
+	srv, err := benchServer(ctx)
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	db, err := benchShop(ctx, srv, customers)
+	if err != nil {
+		return err
+	}
+	suiteErr := runEnv(nil, "go", "run", "./cmd/benchsuite", "-dsn", srv.DSN(db), "-runs", envOr("BENCH_RUNS", "5"))
+	if os.Getenv("BENCH_GO") == "1" {
+		// The Go benchmarks find the same shop: benchShop names it as pgtest.DemoTemplate does.
+		env := map[string]string{pgtest.EnvDSN: srv.DSN(""), "BENCH_CUSTOMERS": strconv.Itoa(customers)}
+		if err := runEnv(env, "go", "test", "-run", "^$", "-bench", ".", "-benchtime", envOr("BENCHTIME", "5x"), "-timeout", "120m", "./..."); err != nil {
 			return err
 		}
-		defer srv.Stop()
-		env[pgtest.EnvDSN] = srv.DSN("")
 	}
-	return runEnv(env, "go", "test", "-run", "^$", "-bench", ".", "-benchtime", envOr("BENCHTIME", "5x"), "-timeout", "60m", "./...")
+	return suiteErr
+}
+
+// LoadBench sends a fixed rate of dashboard requests (BENCH_RATE per second, default 5) for
+// BENCH_DURATION (default 60s) through the plugin's QueryData on the 100k-customer benchmark shop
+// (BENCH_LOAD_CUSTOMERS changes it), with the result cache at its default and then off, and prints
+// throughput, p50/p99 latency and errors.
+func LoadBench() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := benchServer(ctx)
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	db, err := benchShop(ctx, srv, envInt("BENCH_LOAD_CUSTOMERS", 100_000))
+	if err != nil {
+		return err
+	}
+	return runEnv(nil, "go", "run", "./cmd/benchsuite", "-dsn", srv.DSN(db), "-load",
+		"-rate", envOr("BENCH_RATE", "5"), "-duration", envOr("BENCH_DURATION", "60s"))
+}
+
+// benchDir is where the benchmark PostgreSQL keeps its data between runs: BENCH_PG_DIR, else
+// .cache/bench-pg in the repository (gitignored; reachable by the postgres user when we are root,
+// unlike root's home).
+func benchDir() string {
+	if d := os.Getenv("BENCH_PG_DIR"); d != "" {
+		return absPath(d)
+	}
+	return absPath(filepath.Join(".cache", "bench-pg"))
+}
+
+// benchServer returns the benchmark PostgreSQL: the one already running on benchDir (left running
+// by BENCH_KEEP_PG=1 or started by hand), else a server started on it, stopped when the command
+// ends unless BENCH_KEEP_PG=1. Its data directory, and so the loaded shops, are kept either way.
+func benchServer(ctx context.Context) (*pgserver.Server, error) {
+	dir := benchDir()
+	if srv, err := pgserver.Attach(ctx, dir); err == nil {
+		fmt.Printf("Benchmark PostgreSQL already running on 127.0.0.1:%d (%s)\n", srv.Port, dir)
+		return srv, nil
+	}
+	if err := installPostgres(); err != nil {
+		return nil, err
+	}
+	opts := pgserver.Options{Dir: dir, Log: func(f string, a ...any) { fmt.Printf(f+"\n", a...) },
+		// The benchmark server is kept: with fsync off (pgserver's default) a crash could lose it,
+		// which costs only a reload.
+		Settings: map[string]string{"shared_buffers": envOr("BENCH_PG_SHARED_BUFFERS", "1GB")}}
+	srv, err := pgserver.Start(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if os.Getenv("BENCH_KEEP_PG") == "1" {
+		fmt.Printf("BENCH_KEEP_PG=1: the benchmark PostgreSQL keeps running after this command (stop it: kill -INT $(head -1 %s))\n",
+			filepath.Join(dir, "data", "postmaster.pid"))
+		return &pgserver.Server{Dir: srv.Dir, Port: srv.Port}, nil
+	}
+	return srv, nil
+}
+
+// installPostgres installs the Debian server package when it is missing and we are root.
+func installPostgres() error {
+	if _, err := pgserver.BinDir(); err == nil {
+		return nil
+	} else if os.Geteuid() != 0 || !has("apt-get") {
+		return err
+	}
+	fmt.Println("PostgreSQL server not found: installing postgresql-15 with apt-get")
+	_ = run("apt-get", "update")
+	return runEnv(map[string]string{"DEBIAN_FRONTEND": "noninteractive"}, "apt-get", "install", "-y", "--no-install-recommends", "postgresql-15")
+}
+
+// benchShop returns the database holding the demo shop of the given size on srv, loading it when it
+// is not there yet. Its name carries the size, seed, end and demo.Version (the same name
+// pgtest.DemoTemplate uses, so the Go benchmarks reuse it), so a changed generator loads anew;
+// shops of older generator versions are dropped.
+func benchShop(ctx context.Context, srv *pgserver.Server, customers int) (string, error) {
+	name := fmt.Sprintf("demo_%d_seed42_%s_v%d", customers, pgtest.DemoEnd.Format("20060102"), demo.Version)
+	conn, err := pgx.Connect(ctx, srv.DSN(""))
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(context.Background())
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname ~ '^demo_[0-9]+_seed' AND datname !~ ('_v' || $1::text || '$')`, strconv.Itoa(demo.Version))
+	if err != nil {
+		return "", err
+	}
+	stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return "", err
+	}
+	for _, db := range stale {
+		fmt.Printf("Dropping %s (an older demo generator)\n", db)
+		if _, err := conn.Exec(ctx, "DROP DATABASE "+pgx.Identifier{db}.Sanitize()+" WITH (FORCE)"); err != nil {
+			return "", err
+		}
+	}
+	var loaded bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate)", name).Scan(&loaded); err != nil {
+		return "", err
+	}
+	if loaded {
+		fmt.Printf("Benchmark shop %s already loaded: not loading it again\n", name)
+		return name, nil
+	}
+	// Load under another name and rename at the end, so an interrupted load is never taken for a
+	// loaded shop. IS_TEMPLATE marks it complete, as pgtest.Template does.
+	loading := name + "_loading"
+	for _, stmt := range []string{
+		"DROP DATABASE IF EXISTS " + pgx.Identifier{loading}.Sanitize() + " WITH (FORCE)",
+		"DROP DATABASE IF EXISTS " + pgx.Identifier{name}.Sanitize() + " WITH (FORCE)",
+		"CREATE DATABASE " + pgx.Identifier{loading}.Sanitize(),
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			return "", err
+		}
+	}
+	start := time.Now()
+	fmt.Printf("Loading the benchmark shop %s (%d customers; once, kept in %s)\n", name, customers, srv.Dir)
+	lc, err := pgx.Connect(ctx, srv.DSN(loading))
+	if err != nil {
+		return "", err
+	}
+	_, err = demo.Load(ctx, lc, demo.Config{Customers: customers, Seed: 42, End: pgtest.DemoEnd}, os.Stdout)
+	lc.Close(context.Background())
+	if err != nil {
+		return "", err
+	}
+	for _, stmt := range []string{
+		"ALTER DATABASE " + pgx.Identifier{loading}.Sanitize() + " RENAME TO " + pgx.Identifier{name}.Sanitize(),
+		"ALTER DATABASE " + pgx.Identifier{name}.Sanitize() + " WITH IS_TEMPLATE true",
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			return "", err
+		}
+	}
+	fmt.Printf("Loaded %s in %s\n", name, time.Since(start).Round(time.Second))
+	return name, nil
 }
 
 // startPostgres starts a throwaway server, installing the Debian server package first when it is

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -277,4 +278,32 @@ func serverCredential(dir string) (*syscall.Credential, error) {
 		}
 	}
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// Attach returns the server already running on the data directory under dir (started earlier by
+// Start with Options{Dir: dir} and left running), or an error when there is none. Stop on an
+// attached server leaves it running: it belongs to whoever started it.
+func Attach(ctx context.Context, dir string) (*Server, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid"))
+	if err != nil {
+		return nil, fmt.Errorf("pgserver: no server running in %s: %w", dir, err)
+	}
+	// postmaster.pid: pid, data directory, start time, port, socket dir, listen address, ...
+	lines := strings.Split(string(raw), "\n")
+	if len(lines) < 4 {
+		return nil, fmt.Errorf("pgserver: %s/data/postmaster.pid is incomplete", dir)
+	}
+	port, err := strconv.Atoi(strings.TrimSpace(lines[3]))
+	if err != nil {
+		return nil, fmt.Errorf("pgserver: port in %s/data/postmaster.pid: %w", dir, err)
+	}
+	s := &Server{Dir: dir, Port: port, done: make(chan struct{})}
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(cctx, s.DSN(""))
+	if err != nil {
+		return nil, fmt.Errorf("pgserver: server of %s not answering on port %d: %w", dir, port, err)
+	}
+	_ = conn.Close(ctx)
+	return s, nil
 }

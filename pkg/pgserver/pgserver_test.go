@@ -71,3 +71,34 @@ func TestReuseDir(t *testing.T) {
 		t.Fatalf("table not kept across restarts: %v", err)
 	}
 }
+
+func TestAttach(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "pgserver-attach-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if _, err := Attach(ctx, dir); err == nil {
+		t.Fatal("Attach found a server in an empty dir")
+	}
+	s, err := Start(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	a, err := Attach(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Port != s.Port {
+		t.Fatalf("attached to port %d, server on %d", a.Port, s.Port)
+	}
+	a.Stop() // leaves the server running: it is not ours
+	conn, err := pgx.Connect(ctx, s.DSN(""))
+	if err != nil {
+		t.Fatalf("server gone after Stop of an attached one: %v", err)
+	}
+	conn.Close(ctx)
+}

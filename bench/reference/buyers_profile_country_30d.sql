@@ -1,0 +1,18 @@
+-- Reference SQL for query type buyers, view profile, dimension country, group all; range: the last 30 days, ending at the shop's end (UTC).
+-- Plain SQL over the contract tables, as an analyst would type it into Grafana's PostgreSQL
+-- datasource (bound parameters instead of Grafana macros). The benchmark suite compares its
+-- columns with the plugin frame's same-named fields (text columns are the row keys).
+-- args: from, to
+
+-- $1 from, $2 to
+WITH buyers AS (
+  SELECT DISTINCT customer_id FROM commerce.orders
+  WHERE is_valid AND placed_at >= $1 AND placed_at < $2
+)
+SELECT coalesce(c.country, 'unknown') AS country,
+       count(*) AS customers,
+       count(*)::float8 / sum(count(*)) OVER () AS share
+FROM buyers b
+JOIN commerce.customers c USING (customer_id)
+GROUP BY 1
+ORDER BY 1;

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// reference is a reference SQL file: plain SQL over the contract tables, with a header naming its
+// bind parameters in a line "-- args: from, to, ..." ($1 is the first name, $2 the second...).
+type reference struct {
+	sql  string
+	args []string
+}
+
+var argsLine = regexp.MustCompile(`(?m)^--\s*args:\s*(.*)$`)
+
+func loadReference(path string) (reference, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return reference{}, err
+	}
+	r := reference{sql: string(raw)}
+	m := argsLine.FindStringSubmatch(r.sql)
+	if m == nil {
+		return r, fmt.Errorf("%s: no \"-- args:\" header line", path)
+	}
+	for _, a := range strings.Split(m[1], ",") {
+		a = strings.TrimSpace(a)
+		if _, ok := argValue(a, time.Time{}, time.Time{}); !ok {
+			return r, fmt.Errorf("%s: unknown argument %q (use from, to, prev_from, lookback_from, prev_lookback_from)", path, a)
+		}
+		r.args = append(r.args, a)
+	}
+	return r, nil
+}
+
+// argValue is a named bind parameter for the range [from, to) in UTC days: prev_from starts the
+// previous period of the same length; lookback_from is 365 days before from (the default new-buyer
+// look-back), prev_lookback_from 365 days before prev_from.
+func argValue(name string, from, to time.Time) (time.Time, bool) {
+	days := int(math.Round(to.Sub(from).Hours() / 24))
+	prevFrom := from.AddDate(0, 0, -days)
+	switch name {
+	case "from":
+		return from, true
+	case "to":
+		return to, true
+	case "prev_from":
+		return prevFrom, true
+	case "lookback_from":
+		return from.AddDate(0, 0, -365), true
+	case "prev_lookback_from":
+		return prevFrom.AddDate(0, 0, -365), true
+	}
+	return time.Time{}, false
+}
+
+func (r reference) bind(from, to time.Time) []any {
+	out := make([]any, len(r.args))
+	for i, a := range r.args {
+		out[i], _ = argValue(a, from, to)
+	}
+	return out
+}
+
+// compare checks the reference's rows against the frame: each reference column must be a field of
+// the frame with the same name; text and time columns are the row keys, numeric columns must agree
+// (integers exactly, others within 1e-9 relative), NULL only with null. It returns the differences.
+func compare(cols []string, rows [][]any, frames data.Frames) []string {
+	if len(frames) == 0 {
+		return []string{"the plugin answered no frame"}
+	}
+	f := frames[0]
+	fields := map[string]*data.Field{}
+	for _, fd := range f.Fields {
+		fields[fd.Name] = fd
+	}
+	var diffs []string
+	var keyCols, valCols []int
+	for i, c := range cols {
+		if fields[c] == nil {
+			diffs = append(diffs, fmt.Sprintf("the frame has no field %q (fields: %s)", c, fieldNames(f)))
+			continue
+		}
+		switch fields[c].Type() {
+		case data.FieldTypeString, data.FieldTypeNullableString, data.FieldTypeTime, data.FieldTypeNullableTime:
+			keyCols = append(keyCols, i)
+		default:
+			valCols = append(valCols, i)
+		}
+	}
+	if len(diffs) > 0 {
+		return diffs
+	}
+	frameRows := map[string]int{}
+	for r := 0; r < f.Rows(); r++ {
+		var k []string
+		for _, i := range keyCols {
+			k = append(k, keyText(fields[cols[i]].At(r)))
+		}
+		frameRows[strings.Join(k, " | ")] = r
+	}
+	if len(rows) != f.Rows() {
+		diffs = append(diffs, fmt.Sprintf("%d reference rows, %d frame rows", len(rows), f.Rows()))
+	}
+	for _, row := range rows {
+		var k []string
+		for _, i := range keyCols {
+			k = append(k, keyText(row[i]))
+		}
+		key := strings.Join(k, " | ")
+		r, ok := frameRows[key]
+		if !ok {
+			diffs = append(diffs, fmt.Sprintf("row [%s]: not in the frame", key))
+			continue
+		}
+		for _, i := range valCols {
+			want, wantOK := number(row[i])
+			got, gotOK := number(fields[cols[i]].At(r))
+			switch {
+			case !wantOK && !gotOK:
+			case wantOK != gotOK:
+				diffs = append(diffs, fmt.Sprintf("row [%s] %s: reference %v, plugin %v", key, cols[i], show(row[i]), show(fields[cols[i]].At(r))))
+			case !close(want, got):
+				diffs = append(diffs, fmt.Sprintf("row [%s] %s: reference %v, plugin %v (diff %.3g)", key, cols[i], want, got, got-want))
+			}
+		}
+	}
+	sort.Strings(diffs)
+	if len(diffs) > 20 {
+		diffs = append(diffs[:20], fmt.Sprintf("... and %d more", len(diffs)-20))
+	}
+	return diffs
+}
+
+func close(a, b float64) bool {
+	d := math.Abs(a - b)
+	return d <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) || d < 1e-12
+}
+
+func fieldNames(f *data.Frame) string {
+	var n []string
+	for _, fd := range f.Fields {
+		n = append(n, fd.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+func keyText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "<null>"
+	case *string:
+		if x == nil {
+			return "<null>"
+		}
+		return *x
+	case time.Time:
+		return x.UTC().Format(time.RFC3339)
+	case *time.Time:
+		if x == nil {
+			return "<null>"
+		}
+		return x.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprint(v)
+}
+
+// number reads a numeric value of either side; false for NULL.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case nil:
+		return 0, false
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case int16:
+		return float64(x), true
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case *int64:
+		if x == nil {
+			return 0, false
+		}
+		return float64(*x), true
+	case *float64:
+		if x == nil {
+			return 0, false
+		}
+		return *x, true
+	case pgtype.Numeric:
+		f, err := x.Float64Value()
+		if err != nil || !f.Valid {
+			return 0, false
+		}
+		return f.Float64, true
+	}
+	return math.NaN(), true
+}
+
+func show(v any) any {
+	if f, ok := number(v); ok {
+		return f
+	}
+	return "NULL"
+}

@@ -1,0 +1,105 @@
+package main
+
+import "time"
+
+// view is one view of one query type, as a panel would ask for it.
+type view struct {
+	qt   string // query type
+	name string // view (and options) as printed
+	json string // the query's JSON model
+	days int    // the range: the last `days` days before the shop's end
+	// ref names the reference SQL file in bench/reference (without .sql); empty: none yet.
+	ref string
+	// floor: "period" scans the valid orders of the range, "asof" all valid orders before its end,
+	// "" none (the view does not read orders).
+	floor string
+}
+
+// interval is Grafana's suggested interval for a range of the given days (about 1000 points, rounded
+// as Grafana does to a round interval): only the "auto" bucket uses it.
+func interval(days int) time.Duration {
+	switch {
+	case days <= 7:
+		return 10 * time.Minute
+	case days <= 30:
+		return time.Hour
+	case days <= 90:
+		return 2 * time.Hour
+	}
+	return 12 * time.Hour
+}
+
+// views lists every view of every query type (pkg/analytics, src/types.ts QUERY_TYPES), with the
+// ranges the Go benchmarks use (7d, 30d, 365d).
+var views = []view{
+	{"buyers", "summary/7d", `{"view":"summary"}`, 7, "buyers_summary_7d", "period"},
+	{"buyers", "summary/30d", `{"view":"summary"}`, 30, "buyers_summary_30d", "period"},
+	{"buyers", "summary/365d", `{"view":"summary"}`, 365, "buyers_summary_365d", "period"},
+	{"buyers", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "buyers_trend_30d_daily", "period"},
+	{"buyers", "trend/365d-weekly", `{"view":"trend","bucket":"week"}`, 365, "buyers_trend_365d_weekly", "period"},
+	{"buyers", "channels/30d", `{"view":"channels"}`, 30, "buyers_channels_30d", "period"},
+	{"buyers", "channels/live/30d", `{"view":"channels","contentKind":"live","rankBy":"all","topN":10}`, 30, "", "period"},
+	{"buyers", "products/30d", `{"view":"products"}`, 30, "buyers_products_30d", "period"},
+	{"buyers", "profile/age_band/30d", `{"view":"profile","dimension":"age_band"}`, 30, "buyers_profile_age_band_30d", "period"},
+	{"buyers", "profile/gender/30d", `{"view":"profile","dimension":"gender"}`, 30, "buyers_profile_gender_30d", "period"},
+	{"buyers", "profile/follower_status/30d", `{"view":"profile","dimension":"follower_status"}`, 30, "", "period"},
+	{"buyers", "profile/device_price_band/30d", `{"view":"profile","dimension":"device_price_band"}`, 30, "", "period"},
+	{"buyers", "profile/country/30d", `{"view":"profile","dimension":"country"}`, 30, "buyers_profile_country_30d", "period"},
+	{"buyers", "profile/video_preference/30d", `{"view":"profile","dimension":"video_preference"}`, 30, "", "period"},
+
+	{"followers", "summary/7d", `{"view":"summary"}`, 7, "followers_summary_7d", "period"},
+	{"followers", "summary/30d", `{"view":"summary"}`, 30, "followers_summary_30d", "period"},
+	{"followers", "summary/30d/one-account", `{"view":"summary","accounts":["2"]}`, 30, "", "period"},
+	{"followers", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "", "period"},
+	{"followers", "trend/30d-daily-per-account", `{"view":"trend","bucket":"day","perAccount":true}`, 30, "", "period"},
+	{"followers", "channels/source/30d", `{"view":"channels"}`, 30, "", "period"},
+	{"followers", "channels/source-active/30d", `{"view":"channels","group":"active"}`, 30, "", "period"},
+	{"followers", "channels/content/30d", `{"view":"channels","channel":"content"}`, 30, "", "period"},
+	{"followers", "channels/viewed_content/30d", `{"view":"channels","group":"active","channel":"viewed_content"}`, 30, "", "period"},
+	{"followers", "profile/buyer_status/30d", `{"view":"profile","dimension":"buyer_status"}`, 30, "", "period"},
+	{"followers", "profile/age_band-active/30d", `{"view":"profile","group":"active","dimension":"age_band"}`, 30, "", "period"},
+
+	{"customers", "summary/7d", `{"view":"summary"}`, 7, "customers_summary_7d", "period"},
+	{"customers", "summary/30d", `{"view":"summary"}`, 30, "customers_summary_30d", "period"},
+	{"customers", "summary/365d", `{"view":"summary"}`, 365, "customers_summary_365d", "period"},
+	{"customers", "new_vs_existing/30d", `{"view":"new_vs_existing"}`, 30, "customers_new_vs_existing_30d", "period"},
+	{"customers", "acquisition/30d-daily", `{"view":"acquisition","bucket":"day"}`, 30, "customers_acquisition_30d_daily", "period"},
+	{"customers", "acquisition/365d-weekly", `{"view":"acquisition","bucket":"week"}`, 365, "customers_acquisition_365d_weekly", "period"},
+
+	{"customer_events", "summary/30d", `{"view":"summary"}`, 30, "customer_events_summary_30d", "period"},
+	{"customer_events", "summary/365d", `{"view":"summary"}`, 365, "customer_events_summary_365d", "period"},
+	{"customer_events", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "customer_events_trend_30d_daily", "period"},
+	{"customer_events", "trend/365d-weekly", `{"view":"trend","bucket":"week"}`, 365, "", "period"},
+	{"customer_events", "new_returning_lapsed/30d", `{"view":"new_returning_lapsed"}`, 30, "", "period"},
+	{"customer_events", "orders/gained-by-product/30d", `{"view":"orders","event":"customers_gained"}`, 30, "", "period"},
+	{"customer_events", "orders/second-by-attribute/30d", `{"view":"orders","event":"second_orders","groupBy":"product_attribute","attributeKey":"color"}`, 30, "", "period"},
+	{"customer_events", "orders/won-back-by-source/90d", `{"view":"orders","event":"won_back","groupBy":"source_medium"}`, 90, "", "period"},
+
+	{"segments", "breakdown/gender", `{"dimension":"gender"}`, 30, "segments_breakdown_gender", "asof"},
+	{"segments", "breakdown/lifecycle_status", `{"dimension":"lifecycle_status"}`, 30, "segments_breakdown_lifecycle_status", "asof"},
+	{"segments", "breakdown/persona", `{"dimension":"persona"}`, 30, "", "asof"},
+	{"segments", "breakdown/email_engagement", `{"dimension":"email_engagement"}`, 30, "", "asof"},
+	{"segments", "breakdown/first_order_channel", `{"dimension":"first_order_channel"}`, 30, "", "asof"},
+	{"segments", "matrix/lifecycle_status-email_engagement", `{"view":"matrix","dimension":"lifecycle_status","dimension2":"email_engagement"}`, 30, "", "asof"},
+	{"segments", "matrix/frequency_band-value_band", `{"view":"matrix","dimension":"frequency_band","dimension2":"value_band"}`, 30, "", "asof"},
+
+	{"value_bands", "snapshot", `{}`, 30, "value_bands_snapshot", "asof"},
+	{"value_bands", "breakdown", `{"view":"breakdown"}`, 30, "", "asof"},
+
+	{"personas", "revenue", `{"view":"revenue"}`, 30, "personas_revenue", "asof"},
+	{"personas", "by_stage", `{"view":"by_stage"}`, 30, "", "asof"},
+	{"personas", "breakdown", `{"view":"breakdown"}`, 30, "", "asof"},
+	{"personas", "scores", `{"view":"scores"}`, 30, "", "asof"},
+
+	{"audience_growth", "states/30d-daily", `{"bucket":"day"}`, 30, "", "asof"},
+	{"audience_growth", "states/365d-weekly", `{"bucket":"week"}`, 365, "", "asof"},
+	{"audience_growth", "active_history", `{"view":"active_history"}`, 30, "", "asof"},
+	{"audience_growth", "overview/audience_state", `{"view":"overview"}`, 30, "", "asof"},
+	{"audience_growth", "overview/country", `{"view":"overview","dimension":"country"}`, 30, "", "asof"},
+	{"audience_growth", "popular_products/active/30d", `{"view":"popular_products","segment":"active"}`, 30, "", "period"},
+
+	{"variables", "accounts", `{"list":"accounts"}`, 30, "", ""},
+	{"variables", "content", `{"list":"content"}`, 30, "", ""},
+	{"variables", "stores", `{"list":"stores"}`, 30, "", ""},
+	{"variables", "dimension_values/country", `{"list":"dimension_values","dimension":"country"}`, 30, "", ""},
+}
