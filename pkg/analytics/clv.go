@@ -65,8 +65,9 @@ const (
 )
 
 var (
-	clvCustomersSQL = statement("clv_customers")
-	clvHoldoutSQL   = statement("clv_holdout")
+	clvCustomersSQL    = statement("clv_customers")
+	clvCustomersAllSQL = statement("clv_customers_all")
+	clvHoldoutSQL      = statement("clv_holdout")
 	// clvByDimensionSQL is the predicted-CLV statement of each customer dimension.
 	clvByDimensionSQL = func() map[string]string {
 		out := map[string]string{}
@@ -150,20 +151,20 @@ const clvReadParts = 2
 
 // clvInputs streams every customer's model inputs as of asOf to fn (never concurrently).
 func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput)) error {
-	var lo, hi *int64
-	if err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `SELECT min(customer_id), max(customer_id) FROM orders WHERE is_valid AND placed_at < $1`, asOf).Scan(&lo, &hi)
-	}); err != nil {
+	ranges, err := e.clvReadRanges(ctx, asOf)
+	if err != nil {
 		return err
 	}
-	if lo == nil || hi == nil {
-		return nil // no valid order before asOf
+	if ranges == nil {
+		// Ids that are not integers: one read of every customer.
+		return e.clvRead(ctx, nil, clvCustomersAllSQL, []any{asOf, e.shop.Location.String(), e.shop.endDay(asOf)}, fn)
 	}
-	ranges := splitRange(*lo, *hi, clvReadParts)
 	rows := make(chan []clvInput, 2*len(ranges))
 	g, gctx := errgroup.WithContext(ctx)
 	for _, r := range ranges {
-		g.Go(func() error { return e.clvRange(gctx, asOf, r, rows) })
+		g.Go(func() error {
+			return e.clvRead(gctx, rows, clvCustomersSQL, []any{asOf, e.shop.Location.String(), e.shop.endDay(asOf), r[0], r[1]}, nil)
+		})
 	}
 	done := make(chan struct{})
 	go func() {
@@ -174,33 +175,71 @@ func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput
 			}
 		}
 	}()
-	err := g.Wait()
+	err = g.Wait()
 	close(rows)
 	<-done
 	return err
 }
 
-// clvRange reads the inputs of the customers with ids in r, in batches.
-func (e *Engine) clvRange(ctx context.Context, asOf time.Time, r [2]int64, out chan<- []clvInput) error {
+// clvReadRanges returns the customer-id ranges to read side by side, or nil when the ids are not
+// integers (the contract allows text or uuid ids, which have no midpoint) or there is nothing to
+// split: the caller then reads every customer at once.
+func (e *Engine) clvReadRanges(ctx context.Context, asOf time.Time) ([][2]int64, error) {
+	var ranges [][2]int64
+	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		var idType string
+		if err := tx.QueryRow(ctx, `SELECT format_type(a.atttypid, NULL) FROM pg_attribute a WHERE a.attrelid = 'orders'::regclass AND a.attname = 'customer_id'`).Scan(&idType); err != nil {
+			return err
+		}
+		switch idType {
+		case "smallint", "integer", "bigint":
+		default:
+			return nil
+		}
+		var lo, hi *int64
+		if err := tx.QueryRow(ctx, `SELECT min(customer_id)::bigint, max(customer_id)::bigint FROM orders WHERE is_valid AND placed_at < $1`, asOf).Scan(&lo, &hi); err != nil {
+			return err
+		}
+		if lo != nil && hi != nil {
+			ranges = splitRange(*lo, *hi, clvReadParts)
+		}
+		return nil
+	})
+	return ranges, err
+}
+
+// clvRead runs one model-inputs statement and hands its rows to out in batches or, with out nil,
+// to fn one by one.
+func (e *Engine) clvRead(ctx context.Context, out chan<- []clvInput, sql string, args []any, fn func(clvInput)) error {
 	const batchSize = 4096
 	return e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, clvCustomersSQL, asOf, e.shop.Location.String(), e.shop.endDay(asOf), r[0], r[1])
+		rs, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return err
 		}
 		defer rs.Close()
+		send := func(batch []clvInput) error {
+			select {
+			case out <- batch:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
 		batch := make([]clvInput, 0, batchSize)
 		var in clvInput
 		for rs.Next() {
 			if err := rs.Scan(&in.id, &in.x, &in.txDays, &in.tDays, &in.repeatValue); err != nil {
 				return err
 			}
+			if out == nil {
+				fn(in)
+				continue
+			}
 			batch = append(batch, in)
 			if len(batch) == batchSize {
-				select {
-				case out <- batch:
-				case <-ctx.Done():
-					return ctx.Err()
+				if err := send(batch); err != nil {
+					return err
 				}
 				batch = make([]clvInput, 0, batchSize)
 			}
@@ -208,12 +247,8 @@ func (e *Engine) clvRange(ctx context.Context, asOf time.Time, r [2]int64, out c
 		if err := rs.Err(); err != nil {
 			return err
 		}
-		if len(batch) > 0 {
-			select {
-			case out <- batch:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+		if out != nil && len(batch) > 0 {
+			return send(batch)
 		}
 		return nil
 	})

@@ -9,23 +9,32 @@ valid order (several orders on one day are one purchase, their totals summed), a
   repeat_value  the summed totals of the repeat purchase days (their mean is repeat_value / x)
 Days are whole: the Go side divides them by the time unit (1 for days, 7 for weeks).
 
-Statements that include it define clv_params(as_of, tz, end_day, first_customer, last_customer)
-first, all bound parameters or constants: the customer id bounds let the per-customer read be split
-into ranges read side by side (clv.go); statements that read every customer bind the whole range.
+Statements that include it define clv_params(as_of, tz, end_day) first, all bound parameters or
+constants, then the order read: "clv_orders" (every customer) or "clv_orders_range" (customers
+with ids in [$4, $5], which clv_params must carry as first_customer and last_customer), so the
+per-customer read of an integer-keyed shop can be split into ranges read side by side (clv.go).
+Ids of other types (text, uuid) are read whole: the range bounds only make sense for integers.
 Cost: one pass over the valid orders before as_of in (customer_id, placed_at) order, straight from
 orders_valid_customer_placed_at (the local day is monotonic in placed_at, so no sort is needed
 for the window; count(DISTINCT) sorts within one customer's handful of days).
 */}}
-{{define "clv_summaries" -}}
--- Each valid order before as_of with its local day and its customer's first purchase day.
+{{define "clv_orders"}}{{template "clv_orders_read" false}}{{end}}
+{{define "clv_orders_range"}}{{template "clv_orders_read" true}}{{end}}
+{{define "clv_orders_read" -}}
+-- Each valid order before as_of {{- if .}} of the customers with ids in [first_customer, last_customer]{{end}},
+-- with its local day and its customer's first purchase day.
 clv_orders AS (
     SELECT o.customer_id, o.total,
            (o.placed_at AT TIME ZONE cp.tz)::date AS day,
            min((o.placed_at AT TIME ZONE cp.tz)::date) OVER (PARTITION BY o.customer_id) AS first_day
     FROM clv_params cp
     JOIN orders o ON o.is_valid AND o.placed_at < cp.as_of
+    {{- if .}}
                  AND o.customer_id BETWEEN cp.first_customer AND cp.last_customer
-),
+    {{- end}}
+)
+{{- end}}
+{{define "clv_summaries" -}}
 -- One row per customer with a valid order before as_of.
 clv_summaries AS (
     SELECT o.customer_id,

@@ -6,9 +6,9 @@
 -- as_of's last instant.
 WITH {{template "contact_dims" .}},
 clv_params AS NOT MATERIALIZED (
-    SELECT $1::timestamptz AS as_of, $12::text AS tz, $13::date AS end_day,
-           '-9223372036854775808'::bigint AS first_customer, '9223372036854775807'::bigint AS last_customer
+    SELECT $1::timestamptz AS as_of, $12::text AS tz, $13::date AS end_day
 ),
+{{template "clv_orders" .}},
 {{template "clv_summaries" .}}
 SELECT {{.Dim.Expr}} AS value,
        s.x, s.tx_days, s.t_days,

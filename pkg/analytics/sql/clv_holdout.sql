@@ -4,9 +4,9 @@
 -- Parameters: $1 as_of, $2 the shop's time zone, $3 the local day of as_of's last instant,
 -- $4 the end of the holdout.
 WITH clv_params AS NOT MATERIALIZED (
-    SELECT $1::timestamptz AS as_of, $2::text AS tz, $3::date AS end_day,
-           '-9223372036854775808'::bigint AS first_customer, '9223372036854775807'::bigint AS last_customer
+    SELECT $1::timestamptz AS as_of, $2::text AS tz, $3::date AS end_day
 ),
+{{template "clv_orders" .}},
 {{template "clv_summaries" .}},
 holdout AS (
     SELECT o.customer_id, count(DISTINCT (o.placed_at AT TIME ZONE cp.tz)::date) AS purchases
