@@ -16,6 +16,14 @@ period_buyers AS (
     JOIN orders o ON o.is_valid AND o.placed_at >= p.period_from AND o.placed_at < p.period_to
     GROUP BY p.period, o.customer_id
 ),
+{{template "classified_buyers"}}
+{{end}}
+{{/*
+classified_buyers: new or repeat, for the buyers in "period_buyers" (period, customer_id, revenue).
+A statement that needs only some of the period's buyers (the buyers of content, say) defines its own
+period_buyers with those and includes this alone, so it probes no other buyer's history.
+*/}}
+{{define "classified_buyers"}}
 classified_buyers AS MATERIALIZED (
     SELECT b.period,
            b.customer_id,

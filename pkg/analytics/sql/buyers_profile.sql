@@ -10,9 +10,15 @@ WITH periods AS (
 {{- if .Social}}
 {{template "current_followers"}},
 {{- end}}
+-- All buyers need no classification: the two branches are gated by $4, so the profile of all
+-- buyers never probes their histories.
 grp AS (
     SELECT customer_id
+    FROM period_buyers
+    WHERE $4 = 'all'
+    UNION ALL
+    SELECT customer_id
     FROM classified_buyers
-    WHERE $4 = 'all' OR is_repeat = ($4 = 'repeat')
+    WHERE $4 <> 'all' AND is_repeat = ($4 = 'repeat')
 )
 {{template "profile" .}}
