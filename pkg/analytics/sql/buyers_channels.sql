@@ -2,7 +2,8 @@
 -- the valid orders they brought (orders.content_id), split by the period's new and repeat buyers.
 -- $1, $2 the period; $3 its look-back start; $4 content kind ('' for both); $5 rank by ('all',
 -- 'new' or 'repeat'); $6 top N. Ties rank by content id.
-WITH periods AS (
+-- NOT MATERIALIZED: one row of bound values, inlined so the planner sees them as constants.
+WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::timestamptz AS lookback_from
 ),
 -- Only the buyers of content orders are classified: the others never reach a ranking.
