@@ -32,9 +32,9 @@ func interval(days int) time.Duration {
 // views lists every view of every query type (pkg/analytics, src/types.ts QUERY_TYPES), with the
 // ranges the Go benchmarks use (7d, 30d, 365d).
 var views = []view{
-	{"buyers", "summary/7d", `{"view":"summary"}`, 7, "buyers_summary_7d", "period"},
-	{"buyers", "summary/30d", `{"view":"summary"}`, 30, "buyers_summary_30d", "period"},
-	{"buyers", "summary/365d", `{"view":"summary"}`, 365, "buyers_summary_365d", "period"},
+	{"buyers", "summary/7d", `{"view":"summary"}`, 7, "buyers_summary", "period"},
+	{"buyers", "summary/30d", `{"view":"summary"}`, 30, "buyers_summary", "period"},
+	{"buyers", "summary/365d", `{"view":"summary"}`, 365, "buyers_summary", "period"},
 	{"buyers", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "buyers_trend_30d_daily", "period"},
 	{"buyers", "trend/365d-weekly", `{"view":"trend","bucket":"week"}`, 365, "buyers_trend_365d_weekly", "period"},
 	{"buyers", "channels/30d", `{"view":"channels"}`, 30, "buyers_channels_30d", "period"},
@@ -47,8 +47,8 @@ var views = []view{
 	{"buyers", "profile/country/30d", `{"view":"profile","dimension":"country"}`, 30, "buyers_profile_country_30d", "period"},
 	{"buyers", "profile/video_preference/30d", `{"view":"profile","dimension":"video_preference"}`, 30, "", "period"},
 
-	{"followers", "summary/7d", `{"view":"summary"}`, 7, "followers_summary_7d", "period"},
-	{"followers", "summary/30d", `{"view":"summary"}`, 30, "followers_summary_30d", "period"},
+	{"followers", "summary/7d", `{"view":"summary"}`, 7, "followers_summary", "period"},
+	{"followers", "summary/30d", `{"view":"summary"}`, 30, "followers_summary", "period"},
 	{"followers", "summary/30d/one-account", `{"view":"summary","accounts":["2"]}`, 30, "", "period"},
 	{"followers", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "", "period"},
 	{"followers", "trend/30d-daily-per-account", `{"view":"trend","bucket":"day","perAccount":true}`, 30, "", "period"},
@@ -59,15 +59,15 @@ var views = []view{
 	{"followers", "profile/buyer_status/30d", `{"view":"profile","dimension":"buyer_status"}`, 30, "", "period"},
 	{"followers", "profile/age_band-active/30d", `{"view":"profile","group":"active","dimension":"age_band"}`, 30, "", "period"},
 
-	{"customers", "summary/7d", `{"view":"summary"}`, 7, "customers_summary_7d", "period"},
-	{"customers", "summary/30d", `{"view":"summary"}`, 30, "customers_summary_30d", "period"},
-	{"customers", "summary/365d", `{"view":"summary"}`, 365, "customers_summary_365d", "period"},
+	{"customers", "summary/7d", `{"view":"summary"}`, 7, "customers_summary", "period"},
+	{"customers", "summary/30d", `{"view":"summary"}`, 30, "customers_summary", "period"},
+	{"customers", "summary/365d", `{"view":"summary"}`, 365, "customers_summary", "period"},
 	{"customers", "new_vs_existing/30d", `{"view":"new_vs_existing"}`, 30, "customers_new_vs_existing_30d", "period"},
 	{"customers", "acquisition/30d-daily", `{"view":"acquisition","bucket":"day"}`, 30, "customers_acquisition_30d_daily", "period"},
 	{"customers", "acquisition/365d-weekly", `{"view":"acquisition","bucket":"week"}`, 365, "customers_acquisition_365d_weekly", "period"},
 
-	{"customer_events", "summary/30d", `{"view":"summary"}`, 30, "customer_events_summary_30d", "period"},
-	{"customer_events", "summary/365d", `{"view":"summary"}`, 365, "customer_events_summary_365d", "period"},
+	{"customer_events", "summary/30d", `{"view":"summary"}`, 30, "customer_events_summary", "period"},
+	{"customer_events", "summary/365d", `{"view":"summary"}`, 365, "customer_events_summary", "period"},
 	{"customer_events", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "customer_events_trend_30d_daily", "period"},
 	{"customer_events", "trend/365d-weekly", `{"view":"trend","bucket":"week"}`, 365, "", "period"},
 	{"customer_events", "new_returning_lapsed/30d", `{"view":"new_returning_lapsed"}`, 30, "", "period"},

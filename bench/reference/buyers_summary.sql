@@ -1,4 +1,4 @@
--- Reference SQL for query type buyers, view summary (comparison: previous period, look-back 365 days); range: the last 7 days, ending at the shop's end (UTC).
+-- Reference SQL for query type buyers, view summary (comparison: previous period, look-back 365 days); range: any (the suite runs it on each range the view is benchmarked on: the last 7, 30 or 365 days), ending at the shop's end (UTC).
 -- Plain SQL over the contract tables, as an analyst would type it into Grafana's PostgreSQL
 -- datasource (bound parameters instead of Grafana macros). The benchmark suite compares its
 -- columns with the plugin frame's same-named fields (text columns are the row keys).
