@@ -189,10 +189,59 @@ func (s *Server) Kill() {
 	if s.cmd != nil && s.cmd.Process != nil {
 		// The whole process group: killing only the postmaster leaves its backends serving their
 		// open connections for a moment, which is not a crash.
-		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+		pgid := s.cmd.Process.Pid
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 		_ = s.cmd.Process.Kill()
 		<-s.done
+		// The backends die a moment after the postmaster; until they are gone they hold the shared
+		// memory, and a restart on the same data directory refuses to start ("pre-existing shared
+		// memory block is still in use").
+		waitGroupGone(pgid, 10*time.Second)
 	}
+}
+
+// waitGroupGone waits until no live process is left in the process group, or the limit passes.
+// Zombies count as gone: they hold no shared memory, and reaping them is their new parent's job.
+func waitGroupGone(pgid int, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if !groupHasLive(pgid) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// groupHasLive reports whether a process of the group is alive (not a zombie), reading /proc;
+// where /proc cannot be read it falls back to whether the group exists at all.
+func groupHasLive(pgid int) bool {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return syscall.Kill(-pgid, 0) == nil
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// /proc/PID/stat: pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+		rest := string(raw)
+		if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+			rest = rest[i+1:]
+		}
+		f := strings.Fields(rest)
+		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
+			continue
+		}
+		if g, err := strconv.Atoi(f[2]); err == nil && g == pgid && pid > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) cleanup() {

@@ -58,9 +58,10 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 		t.Errorf("health with the database down: %v %s", h.Status, h.Message)
 	}
 
-	srv, err = pgserver.Start(ctx, pgserver.Options{Dir: dir, Port: srv.Port})
+	restarted, err := pgserver.Start(ctx, pgserver.Options{Dir: dir, Port: srv.Port})
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv = restarted
 	ok()
 }
