@@ -155,24 +155,40 @@ func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput
 	if err != nil {
 		return err
 	}
+	args := func(r ...any) []any {
+		return append([]any{asOf, e.shop.Location.String(), e.shop.endDay(asOf)}, r...)
+	}
+	deliver := func(batch []clvInput) {
+		for _, in := range batch {
+			fn(in)
+		}
+	}
 	if ranges == nil {
 		// Ids that are not integers: one read of every customer.
-		return e.clvRead(ctx, nil, clvCustomersAllSQL, []any{asOf, e.shop.Location.String(), e.shop.endDay(asOf)}, fn)
+		return e.clvRead(ctx, clvCustomersAllSQL, args(), func(batch []clvInput) error {
+			deliver(batch)
+			return nil
+		})
 	}
 	rows := make(chan []clvInput, 2*len(ranges))
 	g, gctx := errgroup.WithContext(ctx)
 	for _, r := range ranges {
 		g.Go(func() error {
-			return e.clvRead(gctx, rows, clvCustomersSQL, []any{asOf, e.shop.Location.String(), e.shop.endDay(asOf), r[0], r[1]}, nil)
+			return e.clvRead(gctx, clvCustomersSQL, args(r[0], r[1]), func(batch []clvInput) error {
+				select {
+				case rows <- batch:
+					return nil
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			})
 		})
 	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for batch := range rows {
-			for _, in := range batch {
-				fn(in)
-			}
+			deliver(batch)
 		}
 	}()
 	err = g.Wait()
@@ -208,9 +224,8 @@ func (e *Engine) clvReadRanges(ctx context.Context, asOf time.Time) ([][2]int64,
 	return ranges, err
 }
 
-// clvRead runs one model-inputs statement and hands its rows to out in batches or, with out nil,
-// to fn one by one.
-func (e *Engine) clvRead(ctx context.Context, out chan<- []clvInput, sql string, args []any, fn func(clvInput)) error {
+// clvRead runs one model-inputs statement and hands its rows to emit in batches.
+func (e *Engine) clvRead(ctx context.Context, sql string, args []any, emit func([]clvInput) error) error {
 	const batchSize = 4096
 	return e.db.Read(ctx, func(tx pgx.Tx) error {
 		rs, err := tx.Query(ctx, sql, args...)
@@ -218,27 +233,15 @@ func (e *Engine) clvRead(ctx context.Context, out chan<- []clvInput, sql string,
 			return err
 		}
 		defer rs.Close()
-		send := func(batch []clvInput) error {
-			select {
-			case out <- batch:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
 		batch := make([]clvInput, 0, batchSize)
 		var in clvInput
 		for rs.Next() {
 			if err := rs.Scan(&in.id, &in.x, &in.txDays, &in.tDays, &in.repeatValue); err != nil {
 				return err
 			}
-			if out == nil {
-				fn(in)
-				continue
-			}
 			batch = append(batch, in)
 			if len(batch) == batchSize {
-				if err := send(batch); err != nil {
+				if err := emit(batch); err != nil {
 					return err
 				}
 				batch = make([]clvInput, 0, batchSize)
@@ -247,8 +250,8 @@ func (e *Engine) clvRead(ctx context.Context, out chan<- []clvInput, sql string,
 		if err := rs.Err(); err != nil {
 			return err
 		}
-		if out != nil && len(batch) > 0 {
-			return send(batch)
+		if len(batch) > 0 {
+			return emit(batch)
 		}
 		return nil
 	})

@@ -9,20 +9,28 @@ Each buyer's earlier orders are probed through orders_valid_customer_placed_at, 
 the period's buyers, not the length of the look-back. classified_buyers is materialized so that
 statements joining it to order rows probe once per buyer, not once per row.
 */}}
-{{define "period_buyers"}}
+{{/* period_orders: the valid orders of each period, the rows every buyers figure starts from. */}}
+{{define "period_orders" -}}
+FROM periods p
+    JOIN orders o ON o.is_valid AND o.placed_at >= p.period_from AND o.placed_at < p.period_to
+{{- end}}
+{{/*
+period_buyers and classified_buyers (new or repeat) for every buyer of each period;
+content_buyers the same two CTEs for the buyers of orders with a content_id only, for rankings by
+content, so that no other buyer's history is probed.
+*/}}
+{{define "period_buyers"}}{{template "period_buyers_of" false}}{{end}}
+{{define "content_buyers"}}{{template "period_buyers_of" true}}{{end}}
+{{define "period_buyers_of"}}
 period_buyers AS (
     SELECT p.period, o.customer_id, sum(o.total) AS revenue
-    FROM periods p
-    JOIN orders o ON o.is_valid AND o.placed_at >= p.period_from AND o.placed_at < p.period_to
+    {{template "period_orders"}}
+    {{- if .}} AND o.content_id IS NOT NULL{{end}}
     GROUP BY p.period, o.customer_id
 ),
 {{template "classified_buyers"}}
 {{end}}
-{{/*
-classified_buyers: new or repeat, for the buyers in "period_buyers" (period, customer_id, revenue).
-A statement that needs only some of the period's buyers (the buyers of content, say) defines its own
-period_buyers with those and includes this alone, so it probes no other buyer's history.
-*/}}
+{{/* classified_buyers: new or repeat, for the buyers in "period_buyers" (period, customer_id, revenue). */}}
 {{define "classified_buyers"}}
 classified_buyers AS MATERIALIZED (
     SELECT b.period,

@@ -7,14 +7,7 @@ WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::timestamptz AS lookback_from
 ),
 -- Only the buyers of content orders are classified: the others never reach a ranking.
-period_buyers AS (
-    SELECT p.period, o.customer_id, sum(o.total) AS revenue
-    FROM periods p
-    JOIN orders o ON o.is_valid AND o.placed_at >= p.period_from AND o.placed_at < p.period_to
-                 AND o.content_id IS NOT NULL
-    GROUP BY p.period, o.customer_id
-),
-{{template "classified_buyers"}},
+{{template "content_buyers"}},
 content_orders AS (
     SELECT o.content_id, o.customer_id, o.total, cb.is_repeat
     FROM orders o

@@ -16,8 +16,7 @@ WITH periods AS NOT MATERIALIZED (
 -- buyers never probes a history and the others never scan twice.
 grp AS (
     SELECT DISTINCT o.customer_id
-    FROM periods p
-    JOIN orders o ON o.is_valid AND o.placed_at >= p.period_from AND o.placed_at < p.period_to
+    {{template "period_orders"}}
     WHERE $4 = 'all'
     UNION ALL
     SELECT customer_id
