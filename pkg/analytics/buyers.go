@@ -44,9 +44,9 @@ const (
 )
 
 var (
-	buyersByPeriodSQL = statement("buyers_by_period")
+	buyersByPeriodSQL = statementTwoWays("buyers_by_period")
 	// buyersTrendSQL counts the same groups for consecutive buckets in one pass over the orders.
-	buyersTrendSQL = statement("buyers_trend")
+	buyersTrendSQL = statementTwoWays("buyers_trend")
 )
 
 // BuyerGroup is the size and revenue of a group of buyers.
@@ -92,32 +92,45 @@ func (e *Engine) Buyers(ctx context.Context, q BuyersQuery, p Period, interval t
 
 // BuyerCountsFor computes the new and repeat buyers of each period in one statement.
 func (e *Engine) BuyerCountsFor(ctx context.Context, periods []Period) ([]BuyerCounts, error) {
+	counts, _, err := e.periodBuyerCounts(ctx, periods)
+	return counts, err
+}
+
+// periodBuyerCounts is BuyerCountsFor, also returning the statement it ran.
+func (e *Engine) periodBuyerCounts(ctx context.Context, periods []Period) ([]BuyerCounts, string, error) {
 	froms := make([]time.Time, len(periods))
 	tos := make([]time.Time, len(periods))
 	lookbacks := make([]pgtype.Timestamptz, len(periods))
 	for i, p := range periods {
 		froms[i], tos[i], lookbacks[i] = p.From, p.To, e.lookback(p.From)
 	}
-	return e.buyerCounts(ctx, len(periods), buyersByPeriodSQL, froms, tos, lookbacks)
+	return e.buyerCounts(ctx, buyersByPeriodSQL, froms, tos, froms, tos, lookbacks)
 }
 
 // bucketBuyerCounts computes the new and repeat buyers of consecutive buckets (a trend).
-func (e *Engine) bucketBuyerCounts(ctx context.Context, buckets []Period) ([]BuyerCounts, error) {
+func (e *Engine) bucketBuyerCounts(ctx context.Context, buckets []Period) ([]BuyerCounts, string, error) {
 	if len(buckets) == 0 {
-		return nil, nil
+		return nil, "", nil
 	}
 	starts := make([]time.Time, len(buckets))
+	ends := make([]time.Time, len(buckets))
 	lookbacks := make([]pgtype.Timestamptz, len(buckets))
 	for i, b := range buckets {
-		starts[i], lookbacks[i] = b.From, e.lookback(b.From)
+		starts[i], ends[i], lookbacks[i] = b.From, b.To, e.lookback(b.From)
 	}
-	return e.buyerCounts(ctx, len(buckets), buyersTrendSQL, starts, buckets[len(buckets)-1].To, lookbacks)
+	return e.buyerCounts(ctx, buyersTrendSQL, starts, ends, starts, buckets[len(buckets)-1].To, lookbacks)
 }
 
-// buyerCounts runs a statement answering (period number, is_repeat, buyers, revenue) rows.
-func (e *Engine) buyerCounts(ctx context.Context, n int, sql string, args ...any) ([]BuyerCounts, error) {
-	out := make([]BuyerCounts, n)
+// buyerCounts runs a statement answering (period number, is_repeat, buyers, revenue) rows for the
+// periods [froms[i], tos[i]), and the form of stmt it ran.
+func (e *Engine) buyerCounts(ctx context.Context, stmt twoWays, froms, tos []time.Time, args ...any) ([]BuyerCounts, string, error) {
+	out := make([]BuyerCounts, len(froms))
+	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		var err error
+		if sql, err = stmt.pick(ctx, tx, froms, tos); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return err
@@ -139,9 +152,9 @@ func (e *Engine) buyerCounts(ctx context.Context, n int, sql string, args ...any
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, explain("buyers", err)
+		return nil, "", explain("buyers", err)
 	}
-	return out, nil
+	return out, sql, nil
 }
 
 // lookback is the bound parameter for the look-back start: -infinity for all history.
@@ -158,7 +171,7 @@ func (e *Engine) buyersSummary(ctx context.Context, q BuyersQuery, p Period) (da
 	if err != nil {
 		return nil, err
 	}
-	counts, err := e.BuyerCountsFor(ctx, periods)
+	counts, sql, err := e.periodBuyerCounts(ctx, periods)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +219,7 @@ func (e *Engine) buyersSummary(ctx context.Context, q BuyersQuery, p Period) (da
 			revSharePrev.Append(ratio(g.prev.Revenue, prevAll.Revenue))
 		}
 	}
-	frame := f.frame(buyersByPeriodSQL)
+	frame := f.frame(sql)
 	frame.Meta.Custom = periodsMeta(p, cmp, hasCmp)
 	return data.Frames{frame}, nil
 }
@@ -224,11 +237,11 @@ func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, inter
 		return nil, err
 	}
 	buckets, hasCmp := tr.Buckets, tr.HasComparison
-	counts, err := e.bucketBuyerCounts(ctx, tr.Buckets)
+	counts, sql, err := e.bucketBuyerCounts(ctx, tr.Buckets)
 	if err != nil {
 		return nil, err
 	}
-	prevCounts, err := e.bucketBuyerCounts(ctx, tr.Previous)
+	prevCounts, _, err := e.bucketBuyerCounts(ctx, tr.Previous)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +289,7 @@ func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, inter
 			}
 		}
 	}
-	frame := f.frame(buyersTrendSQL)
+	frame := f.frame(sql)
 	frame.Meta.PreferredVisualization = data.VisTypeGraph
 	frame.Meta.Custom = periodsMeta(p, tr.Comparison, hasCmp)
 	if q.Metric != "" {

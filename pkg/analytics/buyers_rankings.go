@@ -9,7 +9,7 @@ import (
 
 var (
 	buyersChannelsSQL = statement("buyers_channels")
-	buyersProductsSQL = statement("buyers_products")
+	buyersProductsSQL = statementTwoWays("buyers_products")
 	buyersProfileSQL  = profileStatements("buyers_profile",
 		"age_band", "gender", "follower_status", "device_price_band", "country", "region", "video_preference")
 )
@@ -91,8 +91,12 @@ func (e *Engine) buyersProducts(ctx context.Context, q BuyersQuery, p Period) (d
 	f.int("new_buyers", "New buyers", "short")
 	f.int("repeat_buyers", "Repeat buyers", "short")
 	f.int("buyers", "Buyers", "short")
+	var sql string
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, buyersProductsSQL, p.From, p.To, e.lookback(p.From), by, n)
+		if sql, err = buyersProductsSQL.pickOne(ctx, tx, p); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, sql, p.From, p.To, e.lookback(p.From), by, n)
 		if err != nil {
 			return err
 		}
@@ -102,7 +106,7 @@ func (e *Engine) buyersProducts(ctx context.Context, q BuyersQuery, p Period) (d
 	if err != nil {
 		return nil, explain("buyers products", err)
 	}
-	return data.Frames{f.frame(buyersProductsSQL)}, nil
+	return data.Frames{f.frame(sql)}, nil
 }
 
 // rankingOptions validates a ranking's top N and rank-by group.
@@ -134,7 +138,7 @@ func (e *Engine) buyersProfile(ctx context.Context, q BuyersQuery, p Period) (da
 	if !ok {
 		return nil, invalidf("buyers profile: unknown dimension %q: use one of %s", q.Dimension, dimensionNames(buyersProfileSQL))
 	}
-	f, err := e.runProfile(ctx, "buyers profile", "buyers_profile", sql, profileDimensions[q.Dimension],
+	f, err := e.runProfile(ctx, "buyers profile", "buyers_profile", sql, p, profileDimensions[q.Dimension],
 		p.From, p.To, e.lookback(p.From), g, e.refYear(p), e.shop.DevicePriceEdges)
 	if err != nil {
 		return nil, err

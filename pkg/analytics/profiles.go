@@ -56,21 +56,17 @@ var profileDimensions = map[string]profileDimension{
 		Expr:   `CASE WHEN cb.customer_id IS NULL THEN 'non-purchasing' WHEN cb.is_repeat THEN 'repeat buyer' ELSE 'new buyer' END`},
 }
 
-// profileStatements expands a profile statement once per dimension it offers.
-func profileStatements(name string, dims ...string) map[string]string {
-	out := map[string]string{}
+// profileStatements expands a profile statement once per dimension it offers, in both forms.
+func profileStatements(name string, dims ...string) map[string]twoWays {
+	out := map[string]twoWays{}
 	for _, d := range dims {
 		dim := profileDimensions[d]
-		var b strings.Builder
-		if err := sqlTemplates.ExecuteTemplate(&b, name+".sql", dim); err != nil {
-			panic(fmt.Sprintf("analytics: sql/%s.sql for %s: %v", name, d, err))
-		}
-		out[d] = strings.TrimSpace(b.String()) + "\n"
+		out[d] = twoWays{probe: expand(sqlTemplates, name, dim), history: expand(historyTemplates, name, dim)}
 	}
 	return out
 }
 
-func dimensionNames(stmts map[string]string) string {
+func dimensionNames(stmts map[string]twoWays) string {
 	names := make([]string, 0, len(stmts))
 	for n := range stmts {
 		names = append(names, n)
@@ -100,10 +96,15 @@ func (s Shop) deviceBandLabels() []string {
 
 // runProfile runs a profile statement and returns a table frame: the dimension's values (all of a
 // closed set, in their order; otherwise by size, unknown last), their count and share.
-func (e *Engine) runProfile(ctx context.Context, what, frameName, sql string, dim profileDimension, args ...any) (*data.Frame, error) {
+func (e *Engine) runProfile(ctx context.Context, what, frameName string, stmt twoWays, p Period, dim profileDimension, args ...any) (*data.Frame, error) {
 	counts := map[string]int64{}
 	var total int64
+	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		var err error
+		if sql, err = stmt.pickOne(ctx, tx, p); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return err

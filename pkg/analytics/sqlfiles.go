@@ -13,12 +13,21 @@ import (
 //go:embed sql/*.sql
 var sqlFiles embed.FS
 
-var sqlTemplates = template.Must(template.New("").Option("missingkey=error").ParseFS(sqlFiles, "sql/*.sql"))
+// sqlTemplates expand the statements as they read the required contract alone; historyTemplates
+// the same statements where they read order_history instead ({{if history}} in the SQL).
+var (
+	sqlTemplates = template.Must(template.New("").Option("missingkey=error").
+			Funcs(template.FuncMap{"history": func() bool { return false }}).ParseFS(sqlFiles, "sql/*.sql"))
+	historyTemplates = template.Must(sqlTemplates.Clone()).Funcs(template.FuncMap{"history": func() bool { return true }})
+)
 
 // statement returns the expanded text of sql/<name>.sql.
-func statement(name string) string {
+func statement(name string) string { return expand(sqlTemplates, name, nil) }
+
+// expand returns the text of sql/<name>.sql expanded by t with data.
+func expand(t *template.Template, name string, data any) string {
 	var b strings.Builder
-	if err := sqlTemplates.ExecuteTemplate(&b, name+".sql", nil); err != nil {
+	if err := t.ExecuteTemplate(&b, name+".sql", data); err != nil {
 		panic("analytics: sql/" + name + ".sql: " + err.Error())
 	}
 	return strings.TrimSpace(b.String()) + "\n"

@@ -23,6 +23,8 @@ type Report struct {
 	Missing map[string][]string
 	// MissingIndexes names the indexes of indexes.sql absent on contract tables (views have none).
 	MissingIndexes []string
+	// HistoryKept is true when order_history is a table kept by history.sql's triggers on orders.
+	HistoryKept bool
 }
 
 // Has reports whether every relation of capability c is complete.
@@ -53,6 +55,14 @@ func (r Report) Summary() string {
 		} else {
 			fmt.Fprintf(&b, " %s: no (%s).", c, r.gaps(c))
 		}
+	}
+	switch {
+	case r.Has(History) && r.HistoryKept:
+		b.WriteString(" order history: yes, kept current by its triggers.")
+	case r.Has(History):
+		b.WriteString(" order history: yes, kept by the shop (each period is checked against orders before use).")
+	default:
+		fmt.Fprintf(&b, " order history: no (%s; optional: history.sql makes the buyers figures faster on a big shop).", r.gaps(History))
 	}
 	if len(r.MissingIndexes) > 0 {
 		fmt.Fprintf(&b, " Missing indexes (queries will be slow on a big shop; see indexes.sql): %s.", strings.Join(r.MissingIndexes, ", "))
@@ -85,9 +95,28 @@ var expectedIndexes = map[string][]string{
 	"follows":       {"follows_account_followed_at", "follows_customer_id"},
 	"content_views": {"content_views_viewed_at"},
 	"email_events":  {"email_events_customer_occurred_at"},
+	"order_history": {"order_history_placed_at", "order_history_customer_id"},
 }
 
-// Check reads the catalog of schema and compares it with the contract.
+// HistoryStateSQL reads, for the contract schema on the search path, whether order_history has
+// every column of HistoryColumns and may be read (complete) and whether it is kept by history.sql's triggers
+// (kept: a table with all four triggers present and enabled on orders). A kept history changes in
+// the same transaction as orders, so it never disagrees with them.
+const HistoryStateSQL = `
+SELECT coalesce(has_table_privilege(to_regclass('order_history'), 'SELECT'), false)
+       AND (SELECT count(*) = 5
+        FROM pg_attribute a
+        WHERE a.attrelid = to_regclass('order_history') AND a.attnum > 0 AND NOT a.attisdropped
+          AND a.attname IN ('order_id', 'customer_id', 'placed_at', 'total', 'previous_placed_at')) AS complete,
+       (SELECT count(*) = 4
+        FROM pg_trigger t
+        WHERE t.tgrelid = to_regclass('orders')
+          AND t.tgname IN ('order_history_insert', 'order_history_update', 'order_history_delete', 'order_history_truncate')
+          AND t.tgenabled <> 'D'
+          AND t.tgfoid = to_regprocedure('order_history_keep()')) AS kept`
+
+// Check reads the catalog of schema (which must be db's search path) and compares it with the
+// contract.
 func Check(ctx context.Context, db Reader, schema string) (Report, error) {
 	r := Report{Schema: schema, Missing: map[string][]string{}}
 	have := map[string]map[string]bool{}
@@ -131,7 +160,11 @@ WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'm', 'p', 'f')`, schema)
 			}
 			indexes[name] = true
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var complete bool
+		return tx.QueryRow(ctx, HistoryStateSQL).Scan(&complete, &r.HistoryKept)
 	})
 	if err != nil {
 		return r, fmt.Errorf("contract check: %w", err)

@@ -23,6 +23,12 @@ var TablesSQL string
 //go:embed sql/indexes.sql
 var IndexesSQL string
 
+// HistorySQL builds the optional order_history relation from orders and installs the triggers
+// that keep it current; run it after IndexesSQL (idempotent: a rerun rebuilds it).
+//
+//go:embed sql/history.sql
+var HistorySQL string
+
 // Capability names a group of relations that a database may or may not have.
 type Capability string
 
@@ -31,6 +37,9 @@ const (
 	Core   Capability = "core"
 	Social Capability = "social"
 	Email  Capability = "email"
+	// History is the optional order_history relation: each valid order with the time of the
+	// customer's previous valid order, which makes the buyers figures period scans.
+	History Capability = "history"
 )
 
 // Relation is one contract relation (table or view) and the columns the analytics read.
@@ -51,9 +60,13 @@ var Relations = []Relation{
 	{"follows", Social, []string{"account_id", "customer_id", "followed_at", "unfollowed_at", "source", "content_id"}},
 	{"content_views", Social, []string{"customer_id", "content_id", "viewed_at"}},
 	{"email_events", Email, []string{"customer_id", "kind", "occurred_at"}},
+	{"order_history", History, HistoryColumns},
 }
 
-// Create runs the contract DDL (tables, then indexes when withIndexes) on conn. The DDL creates
+// HistoryColumns are the columns of order_history the analytics read.
+var HistoryColumns = []string{"order_id", "customer_id", "placed_at", "total", "previous_placed_at"}
+
+// Create runs the contract DDL (tables, then indexes and order history when withIndexes) on conn. The DDL creates
 // the schema "commerce"; the caller may rename it afterwards.
 func Create(ctx context.Context, conn *pgx.Conn, withIndexes bool) error {
 	if _, err := conn.Exec(ctx, TablesSQL); err != nil {
@@ -63,6 +76,18 @@ func Create(ctx context.Context, conn *pgx.Conn, withIndexes bool) error {
 		if err := CreateIndexes(ctx, conn); err != nil {
 			return err
 		}
+		if err := CreateHistory(ctx, conn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateHistory runs the order history DDL on conn: builds order_history from orders and installs
+// the triggers that keep it current.
+func CreateHistory(ctx context.Context, conn *pgx.Conn) error {
+	if _, err := conn.Exec(ctx, HistorySQL); err != nil {
+		return fmt.Errorf("contract: create order history: %w", err)
 	}
 	return nil
 }

@@ -143,9 +143,12 @@ func verifyChain(roots *x509.CertPool) func([][]byte, [][]*x509.Certificate) err
 func (db *DB) Close() { db.pool.Close() }
 
 // Read runs fn in a read-only transaction whose statements stop after the statement timeout and
-// whose search path is the contract schema, then rolls back: the plugin never writes.
+// whose search path is the contract schema, then rolls back: the plugin never writes. The
+// transaction is REPEATABLE READ, so all of fn's statements see one snapshot (a check of
+// order_history and the statement it decides on see the same rows); a read-only transaction
+// at that level never fails to serialize.
 func (db *DB) Read(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return fmt.Errorf("database: begin: %w", err)
 	}

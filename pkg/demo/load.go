@@ -17,7 +17,7 @@ import (
 type Stats struct {
 	Customers int
 	Tables    []TableStats  // in load order
-	Indexes   time.Duration // creating the contract's indexes and ANALYZE
+	Indexes   time.Duration // creating the contract's indexes, the order history and ANALYZE
 	Elapsed   time.Duration // the whole load, commit included
 }
 
@@ -101,15 +101,18 @@ func Load(ctx context.Context, conn *pgx.Conn, cfg Config, progress io.Writer) (
 	if err := contract.CreateIndexes(ctx, conn); err != nil {
 		return stats, fmt.Errorf("demo: %w", err)
 	}
+	if err := contract.CreateHistory(ctx, conn); err != nil {
+		return stats, fmt.Errorf("demo: %w", err)
+	}
 	stats.Indexes = time.Since(start)
-	logf("demo: indexes and ANALYZE in %s", stats.Indexes.Round(time.Millisecond))
+	logf("demo: indexes, order history and ANALYZE in %s", stats.Indexes.Round(time.Millisecond))
 	if err := tx.Commit(ctx); err != nil {
 		return stats, fmt.Errorf("demo: commit: %w", err)
 	}
 	// VACUUM sets the visibility map, so the queries' index-only scans read no heap pages, as
 	// they would on a shop whose tables autovacuum has long visited. It cannot run in a transaction.
 	start = time.Now()
-	if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) commerce.customers, commerce.orders, commerce.order_items, commerce.products, commerce.accounts, commerce.content, commerce.follows, commerce.content_views, commerce.email_events"); err != nil {
+	if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) commerce.customers, commerce.orders, commerce.order_items, commerce.products, commerce.accounts, commerce.content, commerce.follows, commerce.content_views, commerce.email_events, commerce.order_history"); err != nil {
 		return stats, fmt.Errorf("demo: vacuum: %w", err)
 	}
 	logf("demo: VACUUM in %s", time.Since(start).Round(time.Millisecond))

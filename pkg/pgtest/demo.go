@@ -27,7 +27,9 @@ func NewDemoDatabase(t testing.TB, customers int, progress io.Writer) string {
 // that only read may connect to it directly instead of copying it.
 func DemoTemplate(t testing.TB, customers int, progress io.Writer) string {
 	t.Helper()
-	name := fmt.Sprintf("demo_%d_seed42_%s_v%d", customers, DemoEnd.Format("20060102"), demo.Version)
+	// The contract DDL's hash is part of the name, so a kept server never serves a shop built
+	// with older DDL (such as one without order_history).
+	name := fmt.Sprintf("demo_%d_seed42_%s_v%d_%s", customers, DemoEnd.Format("20060102"), demo.Version, contractHash()[:6])
 	return Template(t, name, func(ctx context.Context, dsn string) error {
 		conn, err := pgx.Connect(ctx, dsn)
 		if err != nil {

@@ -165,8 +165,7 @@ func WithDatabase(dsn, db string) string {
 // (tables and indexes), copied from a template built once per contract version.
 func NewContractDatabase(t testing.TB) string {
 	t.Helper()
-	sum := sha256.Sum256([]byte(contract.TablesSQL + contract.IndexesSQL))
-	name := Template(t, "contract_"+hex.EncodeToString(sum[:6]), func(ctx context.Context, dsn string) error {
+	name := Template(t, "contract_"+contractHash(), func(ctx context.Context, dsn string) error {
 		conn, err := pgx.Connect(ctx, dsn)
 		if err != nil {
 			return err
@@ -175,6 +174,12 @@ func NewContractDatabase(t testing.TB) string {
 		return contract.Create(ctx, conn, true)
 	})
 	return NewDatabaseFrom(t, name)
+}
+
+// contractHash identifies the contract DDL, for the names of templates built with it.
+func contractHash() string {
+	sum := sha256.Sum256([]byte(contract.TablesSQL + contract.IndexesSQL + contract.HistorySQL))
+	return hex.EncodeToString(sum[:6])
 }
 
 // Exec runs statements on dsn, failing the test on error: for fixtures.

@@ -5,9 +5,11 @@ Shared definitions of SPEC §4 Buyers, included by the buyers statements.
   buyers(P):        distinct customers with a valid order in P, with their revenue in P
   new buyers(P):    buyers(P) with no valid order in [look-back start, P's start)
   repeat buyers(P): the other buyers(P)
-Each buyer's earlier orders are probed through orders_valid_customer_placed_at, so the cost follows
-the period's buyers, not the length of the look-back. classified_buyers is materialized so that
-statements joining it to order rows probe once per buyer, not once per row.
+Without order_history, each buyer's earlier orders are probed through
+orders_valid_customer_placed_at, so the cost follows the period's buyers, not the length of the
+look-back; with it (the history form of the statements), the period's rows of order_history say
+it. classified_buyers is materialized so that statements joining it to order rows classify once
+per buyer, not once per row.
 */}}
 {{/* period_orders: the valid orders of each period, the rows every buyers figure starts from. */}}
 {{define "period_orders" -}}
@@ -22,6 +24,24 @@ content, so that no other buyer's history is probed.
 {{define "period_buyers"}}{{template "period_buyers_of" false}}{{end}}
 {{define "content_buyers"}}{{template "period_buyers_of" true}}{{end}}
 {{define "period_buyers_of"}}
+{{- if and history (not .)}}
+{{/*
+With order_history (each valid order with the time of the customer's valid order before it): of a
+buyer's orders in the period, only their first has its previous order before the period's start,
+so the buyer is repeat when some order's previous order lies in [look-back start, period start).
+Classification and revenue come from the period's rows alone.
+*/}}
+classified_buyers AS MATERIALIZED (
+    SELECT p.period,
+           h.customer_id,
+           sum(h.total) AS revenue,
+           coalesce(bool_or(h.previous_placed_at >= p.lookback_from
+                            AND h.previous_placed_at < p.period_from), false) AS is_repeat
+    FROM periods p
+    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
+    GROUP BY p.period, h.customer_id
+)
+{{- else}}
 period_buyers AS (
     SELECT p.period, o.customer_id, sum(o.total) AS revenue
     {{template "period_orders"}}
@@ -29,6 +49,7 @@ period_buyers AS (
     GROUP BY p.period, o.customer_id
 ),
 {{template "classified_buyers"}}
+{{- end}}
 {{end}}
 {{/* classified_buyers: new or repeat, for the buyers in "period_buyers" (period, customer_id, revenue). */}}
 {{define "classified_buyers"}}

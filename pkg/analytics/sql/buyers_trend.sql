@@ -5,6 +5,30 @@
 -- customer's first order of the whole range needs an index probe for earlier orders.
 -- $1 bucket starts, ascending (bucket i is [$1[i], $1[i+1]), the last ends at $2); $2 the range's
 -- end; $3 each bucket's look-back start (-infinity: all history).
+{{- if history}}
+-- With order_history the previous order of each row is stored: a bucket's buyer is repeat when
+-- one of their orders in the bucket has its previous order in [bucket's look-back, bucket start)
+-- (only their first order in the bucket can), so no probe is needed.
+WITH lookbacks AS (
+    SELECT ord::int AS bucket, lookback_from
+    FROM unnest($3::timestamptz[]) WITH ORDINALITY AS l (lookback_from, ord)
+),
+bucket_orders AS (
+    SELECT width_bucket(h.placed_at, $1::timestamptz[]) AS bucket, h.customer_id, h.total, h.previous_placed_at
+    FROM order_history h
+    WHERE h.placed_at >= ($1::timestamptz[])[1]
+      AND h.placed_at < $2::timestamptz
+),
+classified AS (
+    SELECT o.bucket,
+           sum(o.total) AS revenue,
+           coalesce(bool_or(o.previous_placed_at >= l.lookback_from
+                            AND o.previous_placed_at < ($1::timestamptz[])[o.bucket]), false) AS is_repeat
+    FROM bucket_orders o
+    JOIN lookbacks l USING (bucket)
+    GROUP BY o.bucket, o.customer_id
+)
+{{- else}}
 WITH range_orders AS (
     SELECT o.customer_id,
            o.placed_at,
@@ -50,6 +74,7 @@ classified AS (
     FROM bucket_buyers b
     JOIN lookbacks l USING (bucket)
 )
+{{- end}}
 SELECT bucket AS period, is_repeat, count(*) AS buyers, sum(revenue)::float8 AS revenue
 FROM classified
 GROUP BY bucket, is_repeat

@@ -1,0 +1,213 @@
+package analytics_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+	"github.com/storelens/customer-analytics-datasource/pkg/contract"
+	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
+)
+
+// The buyers statements read order_history when it is complete and current, and probe each
+// buyer's earlier orders otherwise. Every form must give the same figures, and a stale history
+// must never be read: the demo shop (with added same-instant orders at a period's first instant)
+// is read with the history kept by its triggers, kept by "the shop" (triggers disabled), behind
+// orders, rebuilt, and absent.
+func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabaseFrom(t, pgtest.DemoTemplate(t, 3000, nil))
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	end := pgtest.DemoEnd
+	month := analytics.Period{From: end.AddDate(0, -1, 0), To: end}
+	// Ties: three customers get a second valid order at the same instant as one of theirs, and
+	// two get two valid orders and an invalid one exactly at the month's first instant (a bucket
+	// start of the trends); the triggers keep the history.
+	exec(`INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total)
+	      SELECT 900000 + row_number() OVER (), customer_id, placed_at, true, 7.5
+	      FROM (SELECT DISTINCT ON (customer_id) customer_id, placed_at FROM commerce.orders
+	            WHERE is_valid AND placed_at >= $1 AND placed_at < $2 ORDER BY customer_id, placed_at LIMIT 3) x`,
+		month.From, month.To)
+	exec(`INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total)
+	      SELECT 910000 + row_number() OVER (), customer_id, $1, v, 11
+	      FROM (SELECT customer_id FROM commerce.customers ORDER BY customer_id LIMIT 2) c, (VALUES (true), (true), (false)) AS t (v)`, month.From)
+
+	ny := mustLoc(t, "America/New_York")
+	nyShop := analytics.DefaultShop()
+	nyShop.Location = ny
+	nyWeek := analytics.Period{From: time.Date(2026, 10, 5, 0, 0, 0, 0, ny), To: time.Date(2026, 10, 12, 0, 0, 0, 0, ny)}
+	allHistory := analytics.DefaultShop()
+	allHistory.NewBuyerLookbackDays = 0
+	day := 24 * time.Hour
+	type view struct {
+		name string
+		shop analytics.Shop
+		run  func(e *analytics.Engine) (data.Frames, error)
+	}
+	views := []view{
+		{"summary", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{}, month, day)
+		}},
+		{"summary vs a year before", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{Comparison: analytics.Offset1Year}, month, day)
+		}},
+		{"summary, all-history look-back", allHistory, func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{}, month, day)
+		}},
+		{"summary of a New York week", nyShop, func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{}, nyWeek, day)
+		}},
+		{"summary of an empty period", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{}, analytics.Period{From: end.AddDate(5, 0, 0), To: end.AddDate(5, 1, 0)}, day)
+		}},
+		{"daily trend", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{View: "trend", Bucket: "day"}, month, day)
+		}},
+		{"weekly trend in New York, all history", func() analytics.Shop { s := nyShop; s.NewBuyerLookbackDays = 0; return s }(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{View: "trend", Bucket: "week"}, analytics.Period{From: nyWeek.From.AddDate(0, 0, -56), To: nyWeek.To}, day)
+		}},
+		{"products by new buyers' revenue", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{View: "products", RankBy: "new", TopN: 50}, month, day)
+		}},
+		{"profile of new buyers by gender", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{View: "profile", Group: "new", Dimension: "gender"}, month, day)
+		}},
+		{"profile of repeat buyers by age", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{View: "profile", Group: "repeat", Dimension: "age_band"}, month, day)
+		}},
+		{"followers by buyer status", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Followers(ctx, analytics.FollowersQuery{View: "profile", Dimension: "buyer_status"}, month, day)
+		}},
+	}
+	// read runs every view; readsHistory says whether its statement must have read order_history
+	// (the history is checked per period: views whose periods the changes below do not touch may
+	// read it even when it is behind elsewhere, so those are not asserted then).
+	untouched := map[string]bool{"summary of an empty period": true, "summary of a New York week": true, "weekly trend in New York, all history": true}
+	read := func(t *testing.T, state string, readsHistory bool) map[string]data.Frames {
+		t.Helper()
+		out := map[string]data.Frames{}
+		for _, v := range views {
+			frames, err := v.run(engineWithShop(t, dsn, "commerce", v.shop))
+			if err != nil {
+				t.Fatalf("%s, %s: %v", state, v.name, err)
+			}
+			if got := strings.Contains(frames[0].Meta.ExecutedQueryString, "order_history"); got != readsHistory && (readsHistory || !untouched[v.name]) {
+				t.Errorf("%s, %s: read order_history %v, want %v", state, v.name, got, readsHistory)
+			}
+			out[v.name] = frames
+		}
+		return out
+	}
+	same := func(t *testing.T, state string, got, want map[string]data.Frames) {
+		t.Helper()
+		for _, v := range views {
+			for i := range want[v.name] {
+				if diff := frameDiff(got[v.name][i], want[v.name][i]); diff != "" {
+					t.Errorf("%s, %s, frame %s: %s", state, v.name, want[v.name][i].Name, diff)
+				}
+			}
+		}
+	}
+
+	kept := read(t, "kept by triggers", true)
+	exec(`ALTER TABLE commerce.orders DISABLE TRIGGER USER`)
+	same(t, "kept by the shop, current", read(t, "kept by the shop, current", true), kept)
+
+	// The shop's pipeline falls behind: a new order and a cancelled one in the month.
+	exec(`INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total)
+	      SELECT 920000, customer_id, $1, true, 123 FROM commerce.customers ORDER BY customer_id DESC LIMIT 1`, month.From.Add(time.Hour))
+	exec(`UPDATE commerce.orders SET is_valid = false
+	      WHERE order_id = (SELECT min(order_id) FROM commerce.orders WHERE is_valid AND placed_at >= $1 AND placed_at < $2)`, month.From, month.To)
+	behind := read(t, "behind orders", false)
+	if diff := frameDiff(behind["summary"][0], kept["summary"][0]); diff == "" {
+		t.Fatal("the changed orders did not change the summary: the staleness check is not exercised")
+	}
+
+	if err := contract.CreateHistory(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	same(t, "rebuilt", read(t, "rebuilt", true), behind)
+
+	exec(`DROP TABLE commerce.order_history`)
+	same(t, "absent", read(t, "absent", false), behind)
+}
+
+// The triggers of history.sql keep order_history equal to a fresh build from orders through
+// inserts, moves between customers, validity changes, deletes and truncation.
+func TestOrderHistoryTriggers(t *testing.T) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.NewContractDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	// drift counts the rows where order_history and a fresh build differ.
+	drift := func() int {
+		t.Helper()
+		var n int
+		err := conn.QueryRow(ctx, `
+WITH fresh AS (
+    SELECT order_id, customer_id, placed_at, total,
+           lag(placed_at) OVER (PARTITION BY customer_id ORDER BY placed_at, order_id) AS previous_placed_at
+    FROM commerce.orders WHERE is_valid
+)
+SELECT count(*) FROM ((TABLE fresh EXCEPT ALL TABLE commerce.order_history)
+                      UNION ALL (TABLE commerce.order_history EXCEPT ALL TABLE fresh)) d`).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	count := func() int {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM commerce.order_history`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	steps := []struct{ name, sql string }{
+		{"bulk insert with ties and invalid orders", `INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total)
+		 SELECT i, i % 7, '2026-01-01Z'::timestamptz + (i % 5) * interval '1 day', i % 4 <> 0, i FROM generate_series(1, 200) i`},
+		{"an order moves to another customer", `UPDATE commerce.orders SET customer_id = 99 WHERE order_id = 10`},
+		{"orders become invalid and valid", `UPDATE commerce.orders SET is_valid = NOT is_valid WHERE order_id BETWEEN 1 AND 9`},
+		{"an order moves in time", `UPDATE commerce.orders SET placed_at = '2025-12-31Z' WHERE order_id = 33`},
+		{"deletes", `DELETE FROM commerce.orders WHERE order_id % 10 = 1`},
+		{"truncate", `TRUNCATE commerce.orders`},
+	}
+	for _, s := range steps {
+		if _, err := conn.Exec(ctx, s.sql); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if n := drift(); n != 0 {
+			t.Errorf("after %s: %d rows differ from a fresh build", s.name, n)
+		}
+		if n := count(); n == 0 && s.name != "truncate" {
+			t.Errorf("after %s: no history rows", s.name)
+		}
+	}
+	var complete, kept bool
+	if _, err := conn.Exec(ctx, `SET search_path TO commerce`); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, contract.HistoryStateSQL).Scan(&complete, &kept); err != nil {
+		t.Fatal(err)
+	}
+	if !complete || !kept {
+		t.Errorf("history state complete %v kept %v, want both", complete, kept)
+	}
+}

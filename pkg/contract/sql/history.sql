@@ -1,0 +1,76 @@
+-- Optional: order history, the fast path of the buyers figures (capability "history").
+--
+-- One row per valid order with the time of the same customer's valid order just before it
+-- (orders of one customer taken in placed_at, then order_id, order; NULL for the first). With it
+-- "is this period's buyer new or repeat?" is read from the period's own rows instead of probing
+-- every buyer's earlier orders. Run it after indexes.sql: it builds the table from orders and
+-- installs triggers that keep it current in the same transaction as every change to orders, so it
+-- is never behind. Shops whose orders is a view keep order_history with their own pipeline
+-- instead; the datasource then checks, per period, that it agrees with orders (same number of
+-- valid orders and revenue) and falls back to the probe where it does not.
+--
+-- Idempotent: running it again rebuilds the table.
+
+SET search_path TO commerce;
+
+-- The column types follow orders (ids may be bigint, text or uuid).
+CREATE TABLE IF NOT EXISTS order_history AS
+SELECT order_id, customer_id, placed_at, total, placed_at AS previous_placed_at
+FROM orders
+WITH NO DATA;
+
+-- Statement-level, so a bulk change refreshes each customer once: a customer's rows are
+-- recomputed from orders as a whole when one of their orders is added, removed, moved or changes
+-- validity. Transition tables are named per operation (PostgreSQL allows them on single-event
+-- triggers only, hence one trigger per operation) and are visible to this function's own
+-- statements only, so the refresh is inlined here. Tables are named through the trigger's schema,
+-- so the contract schema may be renamed.
+CREATE OR REPLACE FUNCTION order_history_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed text;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        EXECUTE format('TRUNCATE %I.order_history', TG_TABLE_SCHEMA);
+        RETURN NULL;
+    END IF;
+    changed := CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT customer_id FROM changed_new'
+        WHEN 'DELETE' THEN 'SELECT customer_id FROM changed_old'
+        ELSE 'SELECT customer_id FROM changed_new UNION SELECT customer_id FROM changed_old'
+    END;
+    EXECUTE format('DELETE FROM %1$I.order_history WHERE customer_id IN (%2$s)', TG_TABLE_SCHEMA, changed);
+    EXECUTE format($q$
+        INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at)
+        SELECT order_id, customer_id, placed_at, total,
+               lag(placed_at) OVER (PARTITION BY customer_id ORDER BY placed_at, order_id)
+        FROM %1$I.orders
+        WHERE is_valid AND customer_id IN (%2$s)$q$, TG_TABLE_SCHEMA, changed);
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS order_history_insert ON orders;
+DROP TRIGGER IF EXISTS order_history_update ON orders;
+DROP TRIGGER IF EXISTS order_history_delete ON orders;
+DROP TRIGGER IF EXISTS order_history_truncate ON orders;
+CREATE TRIGGER order_history_insert AFTER INSERT ON orders
+    REFERENCING NEW TABLE AS changed_new FOR EACH STATEMENT EXECUTE FUNCTION order_history_keep();
+CREATE TRIGGER order_history_update AFTER UPDATE ON orders
+    REFERENCING NEW TABLE AS changed_new OLD TABLE AS changed_old FOR EACH STATEMENT EXECUTE FUNCTION order_history_keep();
+CREATE TRIGGER order_history_delete AFTER DELETE ON orders
+    REFERENCING OLD TABLE AS changed_old FOR EACH STATEMENT EXECUTE FUNCTION order_history_keep();
+CREATE TRIGGER order_history_truncate AFTER TRUNCATE ON orders
+    FOR EACH STATEMENT EXECUTE FUNCTION order_history_keep();
+
+-- The build: one ordered pass over the valid orders.
+TRUNCATE order_history;
+INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at)
+SELECT order_id, customer_id, placed_at, total,
+       lag(placed_at) OVER (PARTITION BY customer_id ORDER BY placed_at, order_id)
+FROM orders
+WHERE is_valid;
+
+-- Period scans (index-only) and the per-customer refresh.
+CREATE INDEX IF NOT EXISTS order_history_placed_at ON order_history (placed_at) INCLUDE (customer_id, total, previous_placed_at);
+CREATE INDEX IF NOT EXISTS order_history_customer_id ON order_history (customer_id);
+ANALYZE order_history;
