@@ -121,9 +121,21 @@ func TestHealthReportsCapabilitiesAndIndexes(t *testing.T) {
 	if h.Status != backend.HealthStatusOk {
 		t.Fatalf("health %v: %s", h.Status, h.Message)
 	}
-	for _, want := range []string{"PostgreSQL 15", "social: yes", "email: no (relation email_events is missing)", "Missing indexes", "orders_valid_placed_at"} {
+	for _, want := range []string{"PostgreSQL 15", "social: yes", "email: no (relation email_events is missing)", "Missing indexes", "orders_valid_placed_at",
+		"order history: yes, kept current by its triggers"} {
 		if !strings.Contains(h.Message, want) {
 			t.Errorf("health message %q lacks %q", h.Message, want)
+		}
+	}
+	// The history states the check tells apart: kept by the shop (triggers disabled), and absent.
+	for _, c := range []struct{ ddl, want string }{
+		{`ALTER TABLE commerce.orders DISABLE TRIGGER USER`, "order history: yes, kept by the shop"},
+		{`DROP TABLE commerce.order_history`, "order history: no (relation order_history is missing; optional"},
+	} {
+		pgtest.Exec(t, dsn, c.ddl)
+		h, _ := d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+		if h.Status != backend.HealthStatusOk || !strings.Contains(h.Message, c.want) {
+			t.Errorf("after %s: health %v %q lacks %q", c.ddl, h.Status, h.Message, c.want)
 		}
 	}
 }
