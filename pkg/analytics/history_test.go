@@ -21,12 +21,7 @@ import (
 // orders, rebuilt, and absent.
 func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.NewDatabaseFrom(t, pgtest.DemoTemplate(t, 3000, nil))
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	dsn, conn := demoCopy(t)
 	exec := func(sql string, args ...any) {
 		t.Helper()
 		if _, err := conn.Exec(ctx, sql, args...); err != nil {

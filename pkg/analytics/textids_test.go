@@ -24,12 +24,7 @@ import (
 // statements' probe form (text ids) with their history form (the integer shop's).
 func TestTextIDsGiveTheSameFigures(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.NewDatabaseFrom(t, pgtest.DemoTemplate(t, 3000, nil))
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	dsn, conn := demoCopy(t)
 	// The integer shop moves to schema "intids"; "commerce" gets the same rows with text ids, and
 	// the contract's indexes.
 	ddl := []string{
@@ -156,6 +151,19 @@ func TestTextIDsGiveTheSameFigures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// demoCopy returns a fresh copy of the 3,000-customer demo shop and a connection to it (closed
+// when the test ends), for tests that change it.
+func demoCopy(t *testing.T) (string, *pgx.Conn) {
+	t.Helper()
+	dsn := pgtest.NewDatabaseFrom(t, pgtest.DemoTemplate(t, 3000, nil))
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return dsn, conn
 }
 
 // engineOn is an engine reading the contract from the given schema.
