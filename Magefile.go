@@ -281,7 +281,9 @@ func benchShop(ctx context.Context, srv *pgserver.Server, customers int) (string
 		return "", err
 	}
 	defer conn.Close(context.Background())
-	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname ~ '^demo_[0-9]+_seed' AND datname !~ ('_v' || $1::text || '$')`, strconv.Itoa(demo.Version))
+	// Only benchmark shops of other generator versions: the tests' templates on the same server
+	// (CA_TEST_DSN) carry a suffix after the version and are theirs to manage.
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname ~ '^demo_[0-9]+_seed42_[0-9]{8}_v[0-9]+$' AND datname !~ ('_v' || $1::text || '$')`, strconv.Itoa(demo.Version))
 	if err != nil {
 		return "", err
 	}
@@ -291,8 +293,12 @@ func benchShop(ctx context.Context, srv *pgserver.Server, customers int) (string
 	}
 	for _, db := range stale {
 		fmt.Printf("Dropping %s (an older demo generator)\n", db)
-		if _, err := conn.Exec(ctx, "DROP DATABASE "+pgx.Identifier{db}.Sanitize()+" WITH (FORCE)"); err != nil {
-			return "", err
+		// A loaded shop is marked a template, which DROP DATABASE refuses.
+		for _, stmt := range []string{"ALTER DATABASE " + pgx.Identifier{db}.Sanitize() + " WITH IS_TEMPLATE false",
+			"DROP DATABASE " + pgx.Identifier{db}.Sanitize() + " WITH (FORCE)"} {
+			if _, err := conn.Exec(ctx, stmt); err != nil {
+				return "", err
+			}
 		}
 	}
 	var loaded bool
