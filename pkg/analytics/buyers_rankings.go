@@ -93,6 +93,7 @@ func (e *Engine) buyersProducts(ctx context.Context, q BuyersQuery, p Period) (d
 	f.int("buyers", "Buyers", "short")
 	var sql string
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+		var err error
 		if sql, err = buyersProductsSQL.pickOne(ctx, tx, p); err != nil {
 			return err
 		}
