@@ -34,8 +34,8 @@ func loadReference(path string) (reference, error) {
 	}
 	for _, a := range strings.Split(m[1], ",") {
 		a = strings.TrimSpace(a)
-		if _, ok := argValue(a, time.Time{}, time.Time{}); !ok {
-			return r, fmt.Errorf("%s: unknown argument %q (use from, to, prev_from, lookback_from, prev_lookback_from)", path, a)
+		if _, ok := argValue(a, time.Time{}, time.Time{}, ""); !ok {
+			return r, fmt.Errorf("%s: unknown argument %q (use from, to, prev_from, lookback_from, prev_lookback_from, bucket)", path, a)
 		}
 		r.args = append(r.args, a)
 	}
@@ -44,8 +44,9 @@ func loadReference(path string) (reference, error) {
 
 // argValue is a named bind parameter for the range [from, to) in UTC days: prev_from starts the
 // previous period of the same length; lookback_from is 365 days before from (the default new-buyer
-// look-back), prev_lookback_from 365 days before prev_from.
-func argValue(name string, from, to time.Time) (time.Time, bool) {
+// look-back), prev_lookback_from 365 days before prev_from; bucket the view's bucket ("day",
+// "week"...), so one file serves a view at every bucket size.
+func argValue(name string, from, to time.Time, bucket string) (any, bool) {
 	days := int(math.Round(to.Sub(from).Hours() / 24))
 	prevFrom := from.AddDate(0, 0, -days)
 	switch name {
@@ -59,14 +60,16 @@ func argValue(name string, from, to time.Time) (time.Time, bool) {
 		return from.AddDate(0, 0, -365), true
 	case "prev_lookback_from":
 		return prevFrom.AddDate(0, 0, -365), true
+	case "bucket":
+		return bucket, true
 	}
-	return time.Time{}, false
+	return nil, false
 }
 
-func (r reference) bind(from, to time.Time) []any {
+func (r reference) bind(from, to time.Time, bucket string) []any {
 	out := make([]any, len(r.args))
 	for i, a := range r.args {
-		out[i], _ = argValue(a, from, to)
+		out[i], _ = argValue(a, from, to, bucket)
 	}
 	return out
 }

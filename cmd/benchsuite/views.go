@@ -1,6 +1,9 @@
 package main
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // view is one view of one query type, as a panel would ask for it.
 type view struct {
@@ -13,6 +16,13 @@ type view struct {
 	// floor: "period" scans the valid orders of the range, "asof" all valid orders before its end,
 	// "" none (the view does not read orders).
 	floor string
+}
+
+// bucket is the bucket of the view's query model ("" when it has none).
+func (v view) bucket() string {
+	var m struct{ Bucket string }
+	_ = json.Unmarshal([]byte(v.json), &m) // the models are the literals below
+	return m.Bucket
 }
 
 // interval is Grafana's suggested interval for a range of the given days (about 1000 points, rounded
@@ -35,8 +45,8 @@ var views = []view{
 	{"buyers", "summary/7d", `{"view":"summary"}`, 7, "buyers_summary", "period"},
 	{"buyers", "summary/30d", `{"view":"summary"}`, 30, "buyers_summary", "period"},
 	{"buyers", "summary/365d", `{"view":"summary"}`, 365, "buyers_summary", "period"},
-	{"buyers", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "buyers_trend_30d_daily", "period"},
-	{"buyers", "trend/365d-weekly", `{"view":"trend","bucket":"week"}`, 365, "buyers_trend_365d_weekly", "period"},
+	{"buyers", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "buyers_trend", "period"},
+	{"buyers", "trend/365d-weekly", `{"view":"trend","bucket":"week"}`, 365, "buyers_trend", "period"},
 	{"buyers", "channels/30d", `{"view":"channels"}`, 30, "buyers_channels_30d", "period"},
 	{"buyers", "channels/live/30d", `{"view":"channels","contentKind":"live","rankBy":"all","topN":10}`, 30, "", "period"},
 	{"buyers", "products/30d", `{"view":"products"}`, 30, "buyers_products_30d", "period"},
@@ -63,8 +73,8 @@ var views = []view{
 	{"customers", "summary/30d", `{"view":"summary"}`, 30, "customers_summary", "period"},
 	{"customers", "summary/365d", `{"view":"summary"}`, 365, "customers_summary", "period"},
 	{"customers", "new_vs_existing/30d", `{"view":"new_vs_existing"}`, 30, "customers_new_vs_existing_30d", "period"},
-	{"customers", "acquisition/30d-daily", `{"view":"acquisition","bucket":"day"}`, 30, "customers_acquisition_30d_daily", "period"},
-	{"customers", "acquisition/365d-weekly", `{"view":"acquisition","bucket":"week"}`, 365, "customers_acquisition_365d_weekly", "period"},
+	{"customers", "acquisition/30d-daily", `{"view":"acquisition","bucket":"day"}`, 30, "customers_acquisition", "period"},
+	{"customers", "acquisition/365d-weekly", `{"view":"acquisition","bucket":"week"}`, 365, "customers_acquisition", "period"},
 
 	{"customer_events", "summary/30d", `{"view":"summary"}`, 30, "customer_events_summary", "period"},
 	{"customer_events", "summary/365d", `{"view":"summary"}`, 365, "customer_events_summary", "period"},

@@ -1,13 +1,14 @@
--- Reference SQL for query type customers, view acquisition, bucket week; range: the last 365 days, ending at the shop's end (UTC).
+-- Reference SQL for query type customers, view acquisition, bucket day or week; range: any (the suite runs it on the last 30 days by day and the last 365 days by week), ending at the shop's end (UTC).
 -- Plain SQL over the contract tables, as an analyst would type it into Grafana's PostgreSQL
 -- datasource (bound parameters instead of Grafana macros). The benchmark suite compares its
 -- columns with the plugin frame's same-named fields (text columns are the row keys).
--- args: from, to
+-- args: from, to, bucket
 
--- $1 from, $2 to. Buckets: weeks (weeks start on Monday), clipped to [$1, $2).
+-- $1 from, $2 to, $3 the bucket ('day' or 'week'; weeks start on Monday). Buckets are clipped to
+-- [$1, $2).
 WITH buckets AS (
-  SELECT greatest(b, $1) AS bucket_start, least(b + interval '1 week', $2) AS bucket_end
-  FROM generate_series(date_trunc('week', $1::timestamptz), $2::timestamptz - interval '1 microsecond', interval '1 week') AS b
+  SELECT greatest(b, $1) AS bucket_start, least(b + ('1 ' || $3)::interval, $2) AS bucket_end
+  FROM generate_series(date_trunc($3, $1::timestamptz), $2::timestamptz - interval '1 microsecond', ('1 ' || $3)::interval) AS b
 ), first_orders AS (
   SELECT DISTINCT ON (customer_id) customer_id, placed_at, total
   FROM commerce.orders

@@ -1,14 +1,14 @@
--- Reference SQL for query type buyers, view trend, bucket day; range: the last 30 days, ending at the shop's end (UTC).
+-- Reference SQL for query type buyers, view trend, bucket day or week; range: any (the suite runs it on the last 30 days by day and the last 365 days by week), ending at the shop's end (UTC).
 -- Plain SQL over the contract tables, as an analyst would type it into Grafana's PostgreSQL
 -- datasource (bound parameters instead of Grafana macros). The benchmark suite compares its
 -- columns with the plugin frame's same-named fields (text columns are the row keys).
--- args: from, to
+-- args: from, to, bucket
 
--- $1 from, $2 to. Buckets: days (weeks start on Monday), clipped to [$1, $2); a buyer is new in a
--- bucket without a valid order in the 365 days before the bucket's start.
+-- $1 from, $2 to, $3 the bucket ('day' or 'week'; weeks start on Monday). Buckets are clipped to
+-- [$1, $2); a buyer is new in a bucket without a valid order in the 365 days before its start.
 WITH buckets AS (
-  SELECT greatest(b, $1) AS bucket_start, least(b + interval '1 day', $2) AS bucket_end
-  FROM generate_series(date_trunc('day', $1::timestamptz), $2::timestamptz - interval '1 microsecond', interval '1 day') AS b
+  SELECT greatest(b, $1) AS bucket_start, least(b + ('1 ' || $3)::interval, $2) AS bucket_end
+  FROM generate_series(date_trunc($3, $1::timestamptz), $2::timestamptz - interval '1 microsecond', ('1 ' || $3)::interval) AS b
 ), buyers AS (
   SELECT k.bucket_start, o.customer_id, sum(o.total) AS revenue,
          EXISTS (SELECT 1 FROM commerce.orders h
