@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -148,7 +149,15 @@ func (db *DB) Close() { db.pool.Close() }
 // order_history and the statement it decides on see the same rows); a read-only transaction
 // at that level never fails to serialize.
 func (db *DB) Read(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	tx, err := db.pool.BeginTx(ctx, opts)
+	if err != nil && ctx.Err() == nil && (pgconn.SafeToRetry(err) || errors.Is(err, pgconn.ErrConnClosed)) {
+		// An idle connection whose server went away (PostgreSQL restarted or crashed): the others
+		// are likely dead too. Drop them and try once on a new connection, which either works or
+		// fails with the real reason (connection refused).
+		db.pool.Reset()
+		tx, err = db.pool.BeginTx(ctx, opts)
+	}
 	if err != nil {
 		return fmt.Errorf("database: begin: %w", err)
 	}

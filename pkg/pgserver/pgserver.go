@@ -186,62 +186,74 @@ func (s *Server) Stop() error {
 
 // Kill stops the server abruptly, as a crash would; the data directory is kept for a restart.
 func (s *Server) Kill() {
-	if s.cmd != nil && s.cmd.Process != nil {
-		// The whole process group: killing only the postmaster leaves its backends serving their
-		// open connections for a moment, which is not a crash.
-		pgid := s.cmd.Process.Pid
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		_ = s.cmd.Process.Kill()
-		<-s.done
-		// The backends die a moment after the postmaster; until they are gone they hold the shared
-		// memory, and a restart on the same data directory refuses to start ("pre-existing shared
-		// memory block is still in use").
-		waitGroupGone(pgid, 10*time.Second)
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
 	}
+	pm := s.cmd.Process.Pid
+	// Every backend calls setsid(), so it is not in the postmaster's process group, and killing
+	// only the postmaster leaves the backends serving their open connections until they notice,
+	// which is not a crash. Stop the postmaster so that it forks no more, then kill it and its
+	// children.
+	_ = syscall.Kill(pm, syscall.SIGSTOP)
+	children := childrenOf(pm)
+	for _, pid := range children {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+	_ = syscall.Kill(pm, syscall.SIGKILL)
+	<-s.done
+	// Until they are gone the backends hold the shared memory, and a restart on the same data
+	// directory refuses to start ("pre-existing shared memory block is still in use").
+	waitGone(children, 10*time.Second)
 }
 
-// waitGroupGone waits until no live process is left in the process group, or the limit passes.
-// Zombies count as gone: they hold no shared memory, and reaping them is their new parent's job.
-func waitGroupGone(pgid int, limit time.Duration) {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		if !groupHasLive(pgid) {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// groupHasLive reports whether a process of the group is alive (not a zombie), reading /proc;
-// where /proc cannot be read it falls back to whether the group exists at all.
-func groupHasLive(pgid int) bool {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return syscall.Kill(-pgid, 0) == nil
-	}
+// childrenOf lists the processes whose parent is pid, reading /proc.
+func childrenOf(pid int) []int {
+	var out []int
+	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
+		child, err := strconv.Atoi(e.Name())
 		if err != nil {
 			continue
 		}
-		raw, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// /proc/PID/stat: pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
-		rest := string(raw)
-		if i := strings.LastIndexByte(rest, ')'); i >= 0 {
-			rest = rest[i+1:]
-		}
-		f := strings.Fields(rest)
-		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
-			continue
-		}
-		if g, err := strconv.Atoi(f[2]); err == nil && g == pgid && pid > 0 {
-			return true
+		if state, ppid, ok := procStat(child); ok && ppid == pid && state != "Z" && state != "X" {
+			out = append(out, child)
 		}
 	}
-	return false
+	return out
+}
+
+// waitGone waits until none of pids is alive (zombies count as gone: they hold no shared memory,
+// and reaping them is their new parent's job), or the limit passes.
+func waitGone(pids []int, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for _, pid := range pids {
+		for time.Now().Before(deadline) {
+			state, _, ok := procStat(pid)
+			if !ok || state == "Z" || state == "X" {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// procStat reads a process's state and parent from /proc/PID/stat (ok false: no such process).
+func procStat(pid int) (state string, ppid int, ok bool) {
+	raw, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return "", 0, false
+	}
+	// pid (comm) state ppid ...; comm may hold spaces and parentheses.
+	rest := string(raw)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 2 {
+		return "", 0, false
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	return f[0], ppid, true
 }
 
 func (s *Server) cleanup() {

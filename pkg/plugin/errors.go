@@ -13,5 +13,5 @@ func isDatabaseError(err error) bool {
 	var pg *pgconn.PgError
 	var conn *pgconn.ConnectError
 	var netErr net.Error
-	return errors.As(err, &pg) || errors.As(err, &conn) || errors.As(err, &netErr) || pgconn.Timeout(err)
+	return errors.As(err, &pg) || errors.As(err, &conn) || errors.As(err, &netErr) || pgconn.Timeout(err) || errors.Is(err, pgconn.ErrConnClosed)
 }

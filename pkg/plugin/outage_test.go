@@ -15,7 +15,8 @@ import (
 )
 
 // PostgreSQL dies under the plugin: queries fail with a clear error within the connect timeout,
-// and the same instance answers again once the server is back, without a restart.
+// and the same instance answers again once the server is back, without a restart, even when the
+// server was restarted under its idle connections.
 func TestDatabaseOutageAndRecovery(t *testing.T) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "ca-outage-") // under /tmp: reachable by the server's user as root
@@ -60,6 +61,15 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 
 	restarted, err := pgserver.Start(ctx, pgserver.Options{Dir: dir, Port: srv.Port})
 	if err != nil {
+		t.Fatal(err)
+	}
+	srv = restarted
+	ok()
+
+	// A restart between two queries: the pool's idle connection is dead, and the next query must
+	// not fail on it.
+	srv.Kill()
+	if restarted, err = pgserver.Start(ctx, pgserver.Options{Dir: dir, Port: srv.Port}); err != nil {
 		t.Fatal(err)
 	}
 	srv = restarted
