@@ -344,15 +344,18 @@ func benchShop(ctx context.Context, srv *pgserver.Server, customers int) (string
 	return name, nil
 }
 
-// addHistory builds order_history in a benchmark shop loaded before the demo loader made it.
+// addHistory builds order_history in a benchmark shop loaded before the demo loader made it, or
+// rebuilds one made before its current columns.
 func addHistory(ctx context.Context, dsn string) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
-	var has bool
-	if err := conn.QueryRow(ctx, "SELECT to_regclass('commerce.order_history') IS NOT NULL").Scan(&has); err != nil || has {
+	var has int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM information_schema.columns
+		WHERE table_schema = 'commerce' AND table_name = 'order_history' AND column_name = ANY ($1)`,
+		contract.HistoryColumns).Scan(&has); err != nil || has == len(contract.HistoryColumns) {
 		return err
 	}
 	start := time.Now()

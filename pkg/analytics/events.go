@@ -2,9 +2,7 @@ package analytics
 
 import (
 	"context"
-	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -85,13 +83,9 @@ var (
 	eventsNewReturningLapsedSQL = eventsStatement("events_new_returning_lapsed", eventsSQL{})
 )
 
-// eventsStatement expands sql/<name>.sql with d.
-func eventsStatement(name string, d eventsSQL) string {
-	var b strings.Builder
-	if err := sqlTemplates.ExecuteTemplate(&b, name+".sql", d); err != nil {
-		panic(fmt.Sprintf("analytics: sql/%s.sql: %v", name, err))
-	}
-	return strings.TrimSpace(b.String()) + "\n"
+// eventsStatement expands sql/<name>.sql with d, in its two forms (history.go).
+func eventsStatement(name string, d eventsSQL) twoWays {
+	return twoWays{probe: expand(sqlTemplates, name, d), history: expand(historyTemplates, name, d)}
 }
 
 // EventCounts are the customers behind each of the five events in one period.
@@ -139,6 +133,12 @@ func (e *Engine) CustomerEvents(ctx context.Context, q EventsQuery, p Period, in
 // the list of consecutive periods that cover it (one period for a summary, the buckets for a
 // trend); the ranges may overlap. The result has the shape of ranges.
 func (e *Engine) EventCountsFor(ctx context.Context, ranges [][]Period) ([][]EventCounts, error) {
+	out, _, err := e.eventCounts(ctx, ranges)
+	return out, err
+}
+
+// eventCounts is EventCountsFor, also returning the statement it ran (the form history.go picked).
+func (e *Engine) eventCounts(ctx context.Context, ranges [][]Period) ([][]EventCounts, string, error) {
 	// The statement takes flat lists, each period tagged with its range (1, 2, …); index maps a
 	// period's ordinal in them back to its range and position.
 	var froms, tos []time.Time
@@ -152,8 +152,13 @@ func (e *Engine) EventCountsFor(ctx context.Context, ranges [][]Period) ([][]Eve
 			index = append(index, [2]int{r, i})
 		}
 	}
+	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, eventsByPeriodSQL, froms, tos, e.shop.AtRiskDays, e.shop.LapsedDays, ids)
+		var err error
+		if sql, err = eventsByPeriodSQL.pick(ctx, tx, froms, tos); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, sql, froms, tos, e.shop.AtRiskDays, e.shop.LapsedDays, ids)
 		if err != nil {
 			return err
 		}
@@ -170,9 +175,9 @@ func (e *Engine) EventCountsFor(ctx context.Context, ranges [][]Period) ([][]Eve
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, explain("customer events", err)
+		return nil, "", explain("customer events", err)
 	}
-	return out, nil
+	return out, sql, nil
 }
 
 func (e *Engine) eventsSummary(ctx context.Context, q EventsQuery, p Period) (data.Frames, error) {
@@ -184,7 +189,7 @@ func (e *Engine) eventsSummary(ctx context.Context, q EventsQuery, p Period) (da
 	if hasCmp {
 		ranges = append(ranges, []Period{cmp})
 	}
-	counts, err := e.EventCountsFor(ctx, ranges)
+	counts, sql, err := e.eventCounts(ctx, ranges)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +213,7 @@ func (e *Engine) eventsSummary(ctx context.Context, q EventsQuery, p Period) (da
 			chg.Append(change(float64(cur.Get(m.name)), float64(prev.Get(m.name))))
 		}
 	}
-	frame := f.frame(eventsByPeriodSQL)
+	frame := f.frame(sql)
 	frame.Meta.Custom = e.eventsMeta(p, cmp, hasCmp)
 	return data.Frames{frame}, nil
 }
@@ -235,7 +240,7 @@ func (e *Engine) eventsTrend(ctx context.Context, q EventsQuery, p Period, inter
 	if tr.HasComparison {
 		ranges = append(ranges, tr.Previous)
 	}
-	counts, err := e.EventCountsFor(ctx, ranges)
+	counts, sql, err := e.eventCounts(ctx, ranges)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +272,7 @@ func (e *Engine) eventsTrend(ctx context.Context, q EventsQuery, p Period, inter
 			}
 		}
 	}
-	frame := f.frame(eventsByPeriodSQL)
+	frame := f.frame(sql)
 	frame.Meta.PreferredVisualization = data.VisTypeGraph
 	frame.Meta.Custom = e.eventsMeta(p, tr.Comparison, tr.HasComparison)
 	return data.Frames{frame}, nil
@@ -280,15 +285,20 @@ type lifecycleGroups struct {
 
 func (g lifecycleGroups) total() int64 { return g.New + g.Returning + g.Lapsed }
 
-func (e *Engine) lifecycleGroupsFor(ctx context.Context, periods []Period) ([]lifecycleGroups, error) {
+func (e *Engine) lifecycleGroupsFor(ctx context.Context, periods []Period) ([]lifecycleGroups, string, error) {
 	froms := make([]time.Time, len(periods))
 	tos := make([]time.Time, len(periods))
 	for i, p := range periods {
 		froms[i], tos[i] = p.From, p.To
 	}
 	out := make([]lifecycleGroups, len(periods))
+	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, eventsNewReturningLapsedSQL, froms, tos, e.shop.AtRiskDays, e.shop.LapsedDays)
+		var err error
+		if sql, err = eventsNewReturningLapsedSQL.pick(ctx, tx, froms, tos); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, sql, froms, tos, e.shop.AtRiskDays, e.shop.LapsedDays)
 		if err != nil {
 			return err
 		}
@@ -304,9 +314,9 @@ func (e *Engine) lifecycleGroupsFor(ctx context.Context, periods []Period) ([]li
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, explain("customer events: new, returning and lapsed", err)
+		return nil, "", explain("customer events: new, returning and lapsed", err)
 	}
-	return out, nil
+	return out, sql, nil
 }
 
 // eventsNewReturningLapsed splits the period's customers into new and returning, next to those who
@@ -316,7 +326,7 @@ func (e *Engine) eventsNewReturningLapsed(ctx context.Context, q EventsQuery, p 
 	if err != nil {
 		return nil, err
 	}
-	groups, err := e.lifecycleGroupsFor(ctx, periods)
+	groups, sql, err := e.lifecycleGroupsFor(ctx, periods)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +361,7 @@ func (e *Engine) eventsNewReturningLapsed(ctx context.Context, q EventsQuery, p 
 			sharePrev.Append(ratio(float64(g.prev), float64(prev.total())))
 		}
 	}
-	frame := f.frame(eventsNewReturningLapsedSQL)
+	frame := f.frame(sql)
 	frame.Meta.Custom = e.eventsMeta(p, cmp, hasCmp)
 	return data.Frames{frame}, nil
 }

@@ -44,8 +44,8 @@ var eventsGroups = map[string]eventsGroup{
 }
 
 // eventsOrdersSQL is the orders statement expanded once per grouping.
-var eventsOrdersSQL = func() map[string]string {
-	out := map[string]string{}
+var eventsOrdersSQL = func() map[string]twoWays {
+	out := map[string]twoWays{}
 	for name, g := range eventsGroups {
 		out[name] = eventsStatement("events_orders", eventsSQL{Group: g})
 	}
@@ -99,7 +99,8 @@ func (e *Engine) eventsOrders(ctx context.Context, q EventsQuery, p Period) (dat
 		}
 		stores = append(stores, s)
 	}
-	sql := eventsOrdersSQL[by]
+	stmt := eventsOrdersSQL[by]
+	var sql string
 	args := []any{p.From, p.To, e.shop.AtRiskDays, e.shop.LapsedDays, event, stores, n}
 	if g.Attribute {
 		args = append(args, key)
@@ -128,6 +129,10 @@ func (e *Engine) eventsOrders(ctx context.Context, q EventsQuery, p Period) (dat
 			if !known {
 				return invalidf("customer events orders: no product has the attribute key %q: use a key of products.attributes, such as color", key)
 			}
+		}
+		var err error
+		if sql, err = stmt.pickOne(ctx, tx, p); err != nil {
+			return err
 		}
 		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {

@@ -14,8 +14,8 @@ import (
 	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
 )
 
-// The buyers statements read order_history when it is complete and current, and probe each
-// buyer's earlier orders otherwise. Every form must give the same figures, and a stale history
+// The buyers and customer events statements read order_history when it is complete and current,
+// and probe each buyer's earlier orders otherwise. Every form must give the same figures, and a stale history
 // must never be read: the demo shop (with added same-instant orders at a period's first instant)
 // is read with the history kept by its triggers, kept by "the shop" (triggers disabled), behind
 // orders, rebuilt, and absent.
@@ -88,11 +88,40 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 		{"followers by buyer status", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.Followers(ctx, analytics.FollowersQuery{View: "profile", Dimension: "buyer_status"}, month, day)
 		}},
+		{"events summary vs the previous period", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CustomerEvents(ctx, analytics.EventsQuery{}, month, day)
+		}},
+		{"events summary of a New York week vs a year before", nyShop, func(e *analytics.Engine) (data.Frames, error) {
+			return e.CustomerEvents(ctx, analytics.EventsQuery{Comparison: analytics.Offset1Year}, nyWeek, day)
+		}},
+		{"events daily trend", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CustomerEvents(ctx, analytics.EventsQuery{View: "trend", Bucket: "day"}, month, day)
+		}},
+		// Short thresholds, so that a month has customers won back and saved.
+		{"events weekly trend, short thresholds", func() analytics.Shop { s := analytics.DefaultShop(); s.AtRiskDays, s.LapsedDays = 10, 30; return s }(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CustomerEvents(ctx, analytics.EventsQuery{View: "trend", Bucket: "week"}, analytics.Period{From: month.From.AddDate(0, -2, 0), To: month.To}, day)
+		}},
+		{"events new, returning and lapsed", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CustomerEvents(ctx, analytics.EventsQuery{View: "new_returning_lapsed"}, month, day)
+		}},
+		{"events orders of customers gained by product", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CustomerEvents(ctx, analytics.EventsQuery{View: "orders", Event: "customers_gained", GroupBy: "product", TopN: 1000}, month, day)
+		}},
+		{"events orders of second orders by source", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CustomerEvents(ctx, analytics.EventsQuery{View: "orders", Event: "second_orders", GroupBy: "source_medium"}, month, day)
+		}},
+		{"events orders of customers won back by device", func() analytics.Shop { s := analytics.DefaultShop(); s.AtRiskDays, s.LapsedDays = 10, 30; return s }(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CustomerEvents(ctx, analytics.EventsQuery{View: "orders", Event: "won_back", GroupBy: "device_type"}, month, day)
+		}},
+		{"events orders of customers saved by store", func() analytics.Shop { s := analytics.DefaultShop(); s.AtRiskDays, s.LapsedDays = 10, 30; return s }(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CustomerEvents(ctx, analytics.EventsQuery{View: "orders", Event: "saved", GroupBy: "store"}, month, day)
+		}},
 	}
 	// read runs every view; readsHistory says whether its statement must have read order_history
 	// (the history is checked per period: views whose periods the changes below do not touch may
 	// read it even when it is behind elsewhere, so those are not asserted then).
-	untouched := map[string]bool{"summary of an empty period": true, "summary of a New York week": true, "weekly trend in New York, all history": true}
+	untouched := map[string]bool{"summary of an empty period": true, "summary of a New York week": true, "weekly trend in New York, all history": true,
+		"events summary of a New York week vs a year before": true}
 	read := func(t *testing.T, state string, readsHistory bool) map[string]data.Frames {
 		t.Helper()
 		out := map[string]data.Frames{}
@@ -129,8 +158,10 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 	exec(`UPDATE commerce.orders SET is_valid = false
 	      WHERE order_id = (SELECT min(order_id) FROM commerce.orders WHERE is_valid AND placed_at >= $1 AND placed_at < $2)`, month.From, month.To)
 	behind := read(t, "behind orders", false)
-	if diff := frameDiff(behind["summary"][0], kept["summary"][0]); diff == "" {
-		t.Fatal("the changed orders did not change the summary: the staleness check is not exercised")
+	for _, v := range []string{"summary", "events summary vs the previous period"} {
+		if diff := frameDiff(behind[v][0], kept[v][0]); diff == "" {
+			t.Fatalf("the changed orders did not change the %s: the staleness check is not exercised", v)
+		}
 	}
 
 	if err := contract.CreateHistory(ctx, conn); err != nil {
@@ -158,8 +189,10 @@ func TestOrderHistoryTriggers(t *testing.T) {
 		err := conn.QueryRow(ctx, `
 WITH fresh AS (
     SELECT order_id, customer_id, placed_at, total,
-           lag(placed_at) OVER (PARTITION BY customer_id ORDER BY placed_at, order_id) AS previous_placed_at
+           lag(placed_at) OVER w AS previous_placed_at,
+           (count(*) OVER w - 1)::int AS earlier_orders
     FROM commerce.orders WHERE is_valid
+    WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id ROWS UNBOUNDED PRECEDING)
 )
 SELECT count(*) FROM ((TABLE fresh EXCEPT ALL TABLE commerce.order_history)
                       UNION ALL (TABLE commerce.order_history EXCEPT ALL TABLE fresh)) d`).Scan(&n)

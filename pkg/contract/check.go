@@ -102,18 +102,28 @@ var expectedIndexes = map[string][]string{
 // every column of HistoryColumns and may be read (complete) and whether it is kept by history.sql's triggers
 // (kept: a table with all four triggers present and enabled on orders). A kept history changes in
 // the same transaction as orders, so it never disagrees with them.
-const HistoryStateSQL = `
+var HistoryStateSQL = fmt.Sprintf(`
 SELECT coalesce(has_table_privilege(to_regclass('order_history'), 'SELECT'), false)
-       AND (SELECT count(*) = 5
+       AND (SELECT count(*) = %d
         FROM pg_attribute a
         WHERE a.attrelid = to_regclass('order_history') AND a.attnum > 0 AND NOT a.attisdropped
-          AND a.attname IN ('order_id', 'customer_id', 'placed_at', 'total', 'previous_placed_at')) AS complete,
+          AND a.attname IN (%s)) AS complete,
        (SELECT count(*) = 4
         FROM pg_trigger t
         WHERE t.tgrelid = to_regclass('orders')
           AND t.tgname IN ('order_history_insert', 'order_history_update', 'order_history_delete', 'order_history_truncate')
           AND t.tgenabled <> 'D'
-          AND t.tgfoid = to_regprocedure('order_history_keep()')) AS kept`
+          AND t.tgfoid = to_regprocedure('order_history_keep()')) AS kept`, len(HistoryColumns), quotedList(HistoryColumns))
+
+// quotedList renders the contract's own column names as SQL string literals (constant text: the
+// names are identifiers of this package, never user input).
+func quotedList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "'" + n + "'"
+	}
+	return strings.Join(q, ", ")
+}
 
 // Check reads the catalog of schema (which must be db's search path) and compares it with the
 // contract.

@@ -20,9 +20,25 @@ Orders placed at the same instant are numbered in order id order.
 Cost: the range's valid orders are read from orders_valid_placed_at and numbered by a window over
 each customer's orders in the range; the history before the range costs one probe of
 orders_valid_customer_placed_at per customer and range (at most two index entries), never a scan
-of a customer's history or of the whole table.
+of a customer's history or of the whole table. With the optional order_history (the history form,
+{{if history}}), both facts are columns of the period's rows: one scan of its placed_at index, no
+window and no probe.
 */}}
 {{define "event_orders"}}
+{{- if history}}
+-- Each valid order in a period, with its customer's earlier orders counted and the previous one
+-- placed, as order_history keeps them.
+event_orders AS (
+    SELECT p.period, p.range_id, h.customer_id, h.placed_at, h.order_id,
+           h.earlier_orders AS earlier,
+           h.previous_placed_at AS previous,
+           coalesce(h.previous_placed_at <= h.placed_at - t.lapsed, false) AS wins_back,
+           coalesce(h.previous_placed_at > h.placed_at - t.lapsed AND h.previous_placed_at <= h.placed_at - t.at_risk, false) AS saves
+    FROM periods p
+    CROSS JOIN thresholds t
+    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
+)
+{{- else}}
 range_orders AS (
     SELECT p.period, p.range_id, p.range_from, o.customer_id, o.placed_at, o.order_id,
            row_number() OVER w - 1 AS earlier_in_range,
@@ -63,6 +79,7 @@ event_orders AS (
     FROM placed_orders po
     CROSS JOIN thresholds t
 )
+{{- end}}
 {{end}}
 
 {{define "event_thresholds"}}
