@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -298,7 +299,6 @@ func (e *Engine) fitModels(ctx context.Context, k fitKey, asOf time.Time) (*mode
 	f := &modelFit{Key: k, AsOf: asOf, UnitDays: ud}
 	triples := map[[3]int64]float64{}
 	var spends []clv.Spend
-	var spendSum float64
 	err = e.clvInputs(ctx, asOf, func(in clvInput) {
 		if in.tDays <= 0 {
 			return
@@ -314,7 +314,6 @@ func (e *Engine) fitModels(ctx context.Context, k fitKey, asOf time.Time) (*mode
 			// A repeat buyer whose repeat orders total 0 (free orders) has no spend to model.
 			if m := in.mean(); m > 0 {
 				spends = append(spends, clv.Spend{X: float64(in.x), Mean: m})
-				spendSum += m
 			}
 		}
 	})
@@ -328,9 +327,26 @@ func (e *Engine) fitModels(ctx context.Context, k fitKey, asOf time.Time) (*mode
 			"predicted CLV: too little order history as of %s to fit the models: they need at least %d customers, %d repeat buyers and %d days between the first purchase and the end of the time range; found %d customers, %d repeat buyers with a positive spend and %d days. Choose a later end of the time range, or wait for more orders",
 			day, minFitCustomers, minRepeatBuyers, minHistoryDays, f.Customers, len(spends), f.HistoryDays)}
 	}
+	// The same history must give the same fit, to the last bit: the sums of the likelihoods must
+	// not follow the order of map iteration or of the parallel reads, so both inputs are sorted.
+	keys := make([][3]int64, 0, len(triples))
+	for t := range triples {
+		keys = append(keys, t)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		return a[0] < b[0] || a[0] == b[0] && (a[1] < b[1] || a[1] == b[1] && a[2] < b[2])
+	})
 	data := make([]clv.Counted, 0, len(triples))
-	for t, n := range triples {
-		data = append(data, clv.Counted{Summary: clvInput{x: t[0], txDays: t[1], tDays: t[2]}.summary(ud), N: n})
+	for _, t := range keys {
+		data = append(data, clv.Counted{Summary: clvInput{x: t[0], txDays: t[1], tDays: t[2]}.summary(ud), N: triples[t]})
+	}
+	sort.Slice(spends, func(i, j int) bool {
+		return spends[i].X < spends[j].X || spends[i].X == spends[j].X && spends[i].Mean < spends[j].Mean
+	})
+	spendSum := 0.0
+	for _, sp := range spends {
+		spendSum += sp.Mean
 	}
 	f.Triples = len(data)
 	if f.BG, err = clv.FitBGNBDCounted(data); err != nil {
@@ -345,11 +361,16 @@ func (e *Engine) fitModels(ctx context.Context, k fitKey, asOf time.Time) (*mode
 	}
 	// The in-sample expectation depends on T alone: one hypergeometric series per distinct age.
 	byAge := map[float64]float64{}
+	var ages []float64
 	for _, d := range data {
+		if _, ok := byAge[d.T]; !ok {
+			ages = append(ages, d.T)
+		}
 		byAge[d.T] += d.N
 	}
-	for t, n := range byAge {
-		f.ExpectedRepeat += n * f.BG.ExpectedTransactions(clv.Summary{}, t)
+	sort.Float64s(ages)
+	for _, t := range ages {
+		f.ExpectedRepeat += byAge[t] * f.BG.ExpectedTransactions(clv.Summary{}, t)
 	}
 	f.ObservedSpend = spendSum / float64(len(spends))
 	f.FittedAt = time.Now()

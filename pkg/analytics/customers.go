@@ -27,8 +27,8 @@ const (
 )
 
 var (
-	customersByPeriodSQL    = statement("customers_by_period")
-	customersAcquisitionSQL = statement("customers_acquisition")
+	customersByPeriodSQL    = statementTwoWays("customers_by_period")
+	customersAcquisitionSQL = statementTwoWays("customers_acquisition")
 )
 
 // customerGroup sums the figures of a group of the customers in scope of a period: those with a
@@ -79,15 +79,20 @@ func (e *Engine) Customers(ctx context.Context, q CustomersQuery, p Period, inte
 }
 
 // customerCountsFor computes the new and existing customers of each period in one statement.
-func (e *Engine) customerCountsFor(ctx context.Context, periods []Period) ([]customerCounts, error) {
+func (e *Engine) customerCountsFor(ctx context.Context, periods []Period) ([]customerCounts, string, error) {
 	froms := make([]time.Time, len(periods))
 	tos := make([]time.Time, len(periods))
 	for i, p := range periods {
 		froms[i], tos[i] = p.From, p.To
 	}
 	out := make([]customerCounts, len(periods))
+	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, customersByPeriodSQL, froms, tos)
+		var err error
+		if sql, err = customersByPeriodSQL.pick(ctx, tx, froms, tos); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, sql, froms, tos)
 		if err != nil {
 			return err
 		}
@@ -108,19 +113,19 @@ func (e *Engine) customerCountsFor(ctx context.Context, periods []Period) ([]cus
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, explain("customers", err)
+		return nil, "", explain("customers", err)
 	}
-	return out, nil
+	return out, sql, nil
 }
 
 // customerCountsCompared returns the counts of p and, unless the comparison is none, of its
-// comparison range.
-func (e *Engine) customerCountsCompared(ctx context.Context, q CustomersQuery, p Period) (cur, prev customerCounts, cmp Period, hasCmp bool, err error) {
+// comparison range, and the statement it ran.
+func (e *Engine) customerCountsCompared(ctx context.Context, q CustomersQuery, p Period) (cur, prev customerCounts, cmp Period, hasCmp bool, sql string, err error) {
 	var periods []Period
 	if periods, cmp, hasCmp, err = e.shop.withComparison(p, q.Comparison); err != nil {
 		return
 	}
-	counts, err := e.customerCountsFor(ctx, periods)
+	counts, sql, err := e.customerCountsFor(ctx, periods)
 	if err != nil {
 		return
 	}
@@ -190,7 +195,7 @@ func (e *Engine) customersSummary(ctx context.Context, q CustomersQuery, p Perio
 		predCustomers, predValue, notice, err = e.predictedTotal(ctx, p)
 		return err
 	})
-	cur, prev, cmp, hasCmp, err := e.customerCountsCompared(ctx, q, p)
+	cur, prev, cmp, hasCmp, sql, err := e.customerCountsCompared(ctx, q, p)
 	if perr := g.Wait(); err == nil && perr != nil {
 		err = perr
 	}
@@ -230,7 +235,7 @@ func (e *Engine) customersSummary(ctx context.Context, q CustomersQuery, p Perio
 		f.ratio("predicted_clv", "Predicted CLV", money).Append(nil)
 		f.ratio("predicted_revenue", "Predicted revenue", money).Append(nil)
 	}
-	frame := f.frame(customersByPeriodSQL)
+	frame := f.frame(sql)
 	frame.Meta.Custom = periodsMeta(p, cmp, hasCmp)
 	addNotice(frame, notice)
 	return data.Frames{frame}, nil
@@ -247,7 +252,7 @@ func customerChange(cur, prev *float64) *float64 {
 // customersNewVsExisting answers one row per group (new, existing, all customers) with their
 // orders and revenue in the period, shares of the scope, and the comparison.
 func (e *Engine) customersNewVsExisting(ctx context.Context, q CustomersQuery, p Period) (data.Frames, error) {
-	cur, prev, cmp, hasCmp, err := e.customerCountsCompared(ctx, q, p)
+	cur, prev, cmp, hasCmp, sql, err := e.customerCountsCompared(ctx, q, p)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +310,7 @@ func (e *Engine) customersNewVsExisting(ctx context.Context, q CustomersQuery, p
 			aovChg.Append(customerChange(curAOV, prevAOV))
 		}
 	}
-	frame := f.frame(customersByPeriodSQL)
+	frame := f.frame(sql)
 	frame.Meta.Custom = periodsMeta(p, cmp, hasCmp)
 	return data.Frames{frame}, nil
 }
@@ -340,8 +345,13 @@ func (e *Engine) customersAcquisition(ctx context.Context, q CustomersQuery, p P
 		}
 	}
 	acq := make([]customerAcquisition, n)
+	var sql string
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, customersAcquisitionSQL, rangeFroms, rangeTos, starts, ranges)
+		var err error
+		if sql, err = customersAcquisitionSQL.pick(ctx, tx, rangeFroms, rangeTos); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, sql, rangeFroms, rangeTos, starts, ranges)
 		if err != nil {
 			return err
 		}
@@ -385,7 +395,7 @@ func (e *Engine) customersAcquisition(ctx context.Context, q CustomersQuery, p P
 			}
 		}
 	}
-	frame := f.frame(customersAcquisitionSQL)
+	frame := f.frame(sql)
 	frame.Meta.PreferredVisualization = data.VisTypeGraph
 	frame.Meta.Custom = periodsMeta(p, cmp, hasCmp)
 	return data.Frames{frame}, nil

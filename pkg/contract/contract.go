@@ -38,8 +38,8 @@ const (
 	Social Capability = "social"
 	Email  Capability = "email"
 	// History is the optional order_history relation: each valid order with the time of the
-	// customer's previous valid order and the count of their earlier ones, which makes the buyers
-	// and customer events figures period scans.
+	// customer's previous valid order and the count and revenue of their earlier ones, which makes
+	// the buyers, customer events and customer report figures period scans.
 	History Capability = "history"
 )
 
@@ -65,7 +65,7 @@ var Relations = []Relation{
 }
 
 // HistoryColumns are the columns of order_history the analytics read.
-var HistoryColumns = []string{"order_id", "customer_id", "placed_at", "total", "previous_placed_at", "earlier_orders"}
+var HistoryColumns = []string{"order_id", "customer_id", "placed_at", "total", "previous_placed_at", "earlier_orders", "earlier_revenue"}
 
 // Create runs the contract DDL (tables, then indexes and order history when withIndexes) on conn. The DDL creates
 // the schema "commerce"; the caller may rename it afterwards.

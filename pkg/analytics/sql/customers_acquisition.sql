@@ -9,7 +9,9 @@
 -- One row per bucket, in the order given.
 -- The candidates come from the range's orders (orders_valid_placed_at); each one's first order is
 -- the head of its range of orders_valid_customer_placed_at; the bucket is a binary search in the
--- range's bucket starts (width_bucket), so neither depends on the number of buckets.
+-- range's bucket starts (width_bucket), so neither depends on the number of buckets. With the
+-- optional order_history (the history form), the first orders are the range's rows with no
+-- earlier order: no probe.
 WITH ranges AS (
     SELECT ord::int AS range_no, range_from, range_to
     FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS r (range_from, range_to, ord)
@@ -23,6 +25,20 @@ range_buckets AS (
     FROM buckets
     GROUP BY range_no
 ),
+{{- if history}}
+-- The customers acquired in each range, from the range's rows of order_history: a customer's
+-- first-ever valid order (earlier_orders = 0) and the orders at the same instant after it (each
+-- placed at its previous order's instant) group into their first instant; only groups holding a
+-- first-ever order are kept.
+acquired AS (
+    SELECT r.range_no, h.placed_at AS first_at, sum(h.total) AS revenue
+    FROM ranges r
+    JOIN order_history h ON h.placed_at >= r.range_from AND h.placed_at < r.range_to
+    WHERE h.earlier_orders = 0 OR h.previous_placed_at = h.placed_at
+    GROUP BY r.range_no, h.customer_id, h.placed_at
+    HAVING bool_or(h.earlier_orders = 0)
+),
+{{- else}}
 range_customers AS (
     SELECT DISTINCT r.range_no, r.range_from, o.customer_id
     FROM ranges r
@@ -42,6 +58,7 @@ acquired AS (
     ) f
     WHERE f.first_at >= rc.range_from
 ),
+{{- end}}
 per_bucket AS (
     SELECT rb.first_bucket + width_bucket(a.first_at, rb.bucket_starts) - 1 AS bucket,
            count(*) AS customers,

@@ -9,11 +9,29 @@
 -- One row per period and group (is_new), for the groups that have customers.
 -- The scope comes from the period's orders (orders_valid_placed_at); each scope customer's history
 -- is one range of orders_valid_customer_placed_at, so the cost follows the scope and its history,
--- not the whole shop.
+-- not the whole shop. With the optional order_history (the history form), the period's rows there
+-- carry each customer's history before them: one scan of the period, no probe.
 WITH periods AS (
     SELECT ord::int AS period, period_from, period_to
     FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS p (period_from, period_to, ord)
 ),
+{{- if history}}
+-- Each scope customer's history before the period's end, from their rows of the period in
+-- order_history: the last one counts their orders (earlier_orders + 1), and the first one (the
+-- only one whose previous order is before the period's start, or that has none) carries the
+-- revenue of all their orders before the period.
+history AS (
+    SELECT p.period,
+           max(h.earlier_orders) + 1 AS orders,
+           sum(h.total) + sum(h.earlier_revenue) FILTER (WHERE h.previous_placed_at IS NULL
+                                                            OR h.previous_placed_at < p.period_from) AS revenue,
+           count(*) AS period_orders,
+           sum(h.total) AS period_revenue
+    FROM periods p
+    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
+    GROUP BY p.period, h.customer_id
+)
+{{- else}}
 scope AS (
     SELECT DISTINCT p.period, o.customer_id
     FROM periods p
@@ -34,6 +52,7 @@ history AS (
           AND o.placed_at < p.period_to
     ) h
 )
+{{- end}}
 SELECT period,
        orders = period_orders AS is_new,
        count(*) AS customers,
