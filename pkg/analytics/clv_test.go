@@ -368,6 +368,23 @@ func TestCLVPredictionsCDNOW(t *testing.T) {
 			}
 			within(t, b+" predicted revenue", fieldValue(t, fs[0], "predicted_revenue", i).(float64), band[b], 1e-6)
 		}
+		// A dimension of the customers row alone (gender) reads its customers without deriving
+		// every contact's order figures: its values must still add up to every customer's
+		// prediction.
+		gs, err := e.CLV(ctx, analytics.CLVQuery{View: "segments", Dimension: "gender"}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gN int64
+		var gRevenue float64
+		for i := 0; i < gs[0].Rows(); i++ {
+			gN += fieldValue(t, gs[0], "customers", i).(int64)
+			gRevenue += fieldValue(t, gs[0], "predicted_revenue", i).(float64)
+		}
+		if gN != int64(len(hist)) {
+			t.Errorf("by gender: %d customers, want %d", gN, len(hist))
+		}
+		within(t, "predicted revenue by gender", gRevenue, total, 1e-6)
 		// The segment breakdown shows the same figure per value.
 		bd, err := e.Segments(ctx, analytics.SegmentsQuery{Dimension: "frequency_band"}, p)
 		if err != nil {

@@ -16,6 +16,9 @@ type customerDimension struct {
 	Expr string
 	// Email says the expression needs email_events; FirstOrder, the row of the first valid order.
 	Email, FirstOrder bool
+	// CustomerRow says the expression reads the customers row (and the params) alone, so a
+	// statement that already knows its customers need not derive every contact's order figures.
+	CustomerRow bool
 	label             string
 	// values lists a closed set of values in display order; nil: an open set, ordered by size.
 	values func(Shop) []string
@@ -42,7 +45,7 @@ func scores(s Shop) []string {
 // fromProfile reuses a buyer-profile dimension over customers columns: one definition each.
 func fromProfile(name string) customerDimension {
 	pd := profileDimensions[name]
-	d := customerDimension{Name: name, Expr: pd.Expr, label: pd.label, deviceBands: name == "device_price_band"}
+	d := customerDimension{Name: name, Expr: pd.Expr, label: pd.label, deviceBands: name == "device_price_band", CustomerRow: true}
 	if pd.values != nil {
 		d.values = fixed(pd.values...)
 	}
@@ -77,9 +80,9 @@ var customerDimensions = func() map[string]customerDimension {
 		fromProfile("country"),
 		fromProfile("region"),
 		fromProfile("device_price_band"),
-		{Name: "city", label: "City",
+		{Name: "city", label: "City", CustomerRow: true,
 			Expr: `CASE WHEN c.city IS NULL THEN 'unknown' ELSE coalesce(c.country || ' / ', '') || c.city END`},
-		{Name: "email_opt_in", label: "Email opt-in", values: fixed("opted in", "opted out", "unknown"),
+		{Name: "email_opt_in", label: "Email opt-in", values: fixed("opted in", "opted out", "unknown"), CustomerRow: true,
 			Expr: `CASE WHEN c.email_opt_in THEN 'opted in' WHEN NOT c.email_opt_in THEN 'opted out' ELSE 'unknown' END`},
 		{Name: "first_order_channel", label: "First-order channel", FirstOrder: true,
 			Expr: `CASE WHEN NOT c.is_customer THEN 'lead' ELSE coalesce(nullif(c.first_channel, ''), 'unknown') END`},

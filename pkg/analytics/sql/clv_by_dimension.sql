@@ -4,7 +4,10 @@
 -- predicts each group once and sums (clv.go). Leads have no purchase history and no prediction.
 -- Parameters: dimensions.tmpl.sql's $1–$11, then $12 the shop's time zone and $13 the local day of
 -- as_of's last instant.
-WITH {{template "contact_dims" .}},
+-- The customers are those with a valid order before as_of (clv_summaries). A dimension of the
+-- customers row alone reads that row for them; the others need every contact's order figures
+-- (contact_dims), which costs a second pass over the orders.
+WITH {{if .Dim.CustomerRow}}{{template "dimension_params"}}{{else}}{{template "contact_dims" .}}{{end}},
 clv_params AS NOT MATERIALIZED (
     SELECT $1::timestamptz AS as_of, $12::text AS tz, $13::date AS end_day
 ),
@@ -14,7 +17,7 @@ SELECT {{.Dim.Expr}} AS value,
        s.x, s.tx_days, s.t_days,
        count(*) AS customers,
        sum(CASE WHEN s.x > 0 THEN s.repeat_value / s.x ELSE 0 END)::float8 AS sum_mean
-FROM contact_dims c
+FROM {{if .Dim.CustomerRow}}customers{{else}}contact_dims{{end}} c
 JOIN clv_summaries s ON s.customer_id = c.customer_id
 CROSS JOIN params p
 GROUP BY 1, 2, 3, 4

@@ -24,6 +24,11 @@ contact_dims once, so PostgreSQL inlines the chain and drops every column, windo
 statement does not use: a gender breakdown sorts nothing, a snapshot numbers no orders.
 */}}
 {{define "contact_stats" -}}
+{{template "dimension_params"}},
+{{- template "contact_orders" .}}
+{{- end}}
+
+{{define "dimension_params" -}}
 -- NOT MATERIALIZED on purpose: referenced by every CTE, it must still be inlined so that its
 -- values are constants the planner sees (index conditions, estimates), not a one-row scan to join.
 params AS NOT MATERIALIZED (
@@ -38,7 +43,10 @@ params AS NOT MATERIALIZED (
            $9::text[] AS persona_grid,
            $10::int AS ref_year,
            $11::numeric[] AS device_edges
-),
+)
+{{- end}}
+
+{{define "contact_orders"}}
 -- Each valid order before as_of, numbered within its customer's history (1: first, 2: second).
 numbered_orders AS (
     SELECT o.customer_id, o.placed_at, o.total,
