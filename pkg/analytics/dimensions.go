@@ -19,7 +19,7 @@ type customerDimension struct {
 	// CustomerRow says the expression reads the customers row (and the params) alone, so a
 	// statement that already knows its customers need not derive every contact's order figures.
 	CustomerRow bool
-	label             string
+	label       string
 	// values lists a closed set of values in display order; nil: an open set, ordered by size.
 	values func(Shop) []string
 	// deviceBands: the raw values are width_bucket numbers, named by the shop's device-price edges.

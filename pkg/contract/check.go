@@ -62,7 +62,7 @@ func (r Report) Summary() string {
 	case r.Has(History):
 		b.WriteString(" order history: yes, kept by the shop (each period is checked against orders before use).")
 	default:
-		fmt.Fprintf(&b, " order history: no (%s; optional: history.sql makes the buyers figures faster on a big shop).", r.gaps(History))
+		fmt.Fprintf(&b, " order history: no (%s; optional: history.sql makes the buyers, customer events and customer report figures faster on a big shop).", r.gaps(History))
 	}
 	if len(r.MissingIndexes) > 0 {
 		fmt.Fprintf(&b, " Missing indexes (queries will be slow on a big shop; see indexes.sql): %s.", strings.Join(r.MissingIndexes, ", "))

@@ -1,4 +1,5 @@
--- Optional: order history, the fast path of the buyers figures (capability "history").
+-- Optional: order history, the fast path of the buyers, customer events and customer report
+-- figures (capability "history").
 --
 -- One row per valid order with the time of the same customer's valid order just before it, and the
 -- number and the summed totals of the customer's valid orders before it (orders of one customer
