@@ -291,11 +291,22 @@ func (e *Engine) lifecycleGroupsFor(ctx context.Context, periods []Period) ([]li
 	for i, p := range periods {
 		froms[i], tos[i] = p.From, p.To
 	}
+	// The lapsed count reads each period's lapse window (the lapsed threshold, in days of 24 hours,
+	// before it) too: a history the shop keeps must agree with orders there as well.
+	checkFroms, checkTos := append([]time.Time{}, froms...), append([]time.Time{}, tos...)
+	lapsed := time.Duration(e.shop.LapsedDays) * 24 * time.Hour
+	for _, p := range periods {
+		end := p.To.Add(-lapsed)
+		if p.From.Before(end) {
+			end = p.From
+		}
+		checkFroms, checkTos = append(checkFroms, p.From.Add(-lapsed)), append(checkTos, end)
+	}
 	out := make([]lifecycleGroups, len(periods))
 	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
 		var err error
-		if sql, err = eventsNewReturningLapsedSQL.pick(ctx, tx, froms, tos); err != nil {
+		if sql, err = eventsNewReturningLapsedSQL.pick(ctx, tx, checkFroms, checkTos); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, sql, froms, tos, e.shop.AtRiskDays, e.shop.LapsedDays)

@@ -128,6 +128,12 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 		{"events new, returning and lapsed", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.CustomerEvents(ctx, analytics.EventsQuery{View: "new_returning_lapsed"}, month, day)
 		}},
+		// The month after the shop's end, with no comparison: nobody orders, and whoever last
+		// ordered in the month (ties included) lapses in it; only its lapse window (the month)
+		// has orders, so a history behind there must not be read.
+		{"events new, returning and lapsed in the month after, short thresholds", func() analytics.Shop { s := analytics.DefaultShop(); s.AtRiskDays, s.LapsedDays = 10, 30; return s }(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CustomerEvents(ctx, analytics.EventsQuery{View: "new_returning_lapsed", Comparison: analytics.NoComparison}, analytics.Period{From: month.To, To: month.To.AddDate(0, 1, 0)}, day)
+		}},
 		{"events orders of customers gained by product", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.CustomerEvents(ctx, analytics.EventsQuery{View: "orders", Event: "customers_gained", GroupBy: "product", TopN: 1000}, month, day)
 		}},
@@ -218,7 +224,8 @@ WITH fresh AS (
     SELECT order_id, customer_id, placed_at, total,
            lag(placed_at) OVER w AS previous_placed_at,
            (count(*) OVER w - 1)::int AS earlier_orders,
-           sum(total) OVER w - total AS earlier_revenue
+           sum(total) OVER w - total AS earlier_revenue,
+           min(placed_at) OVER (PARTITION BY customer_id ORDER BY placed_at, order_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_placed_at
     FROM commerce.orders WHERE is_valid
     WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id ROWS UNBOUNDED PRECEDING)
 )

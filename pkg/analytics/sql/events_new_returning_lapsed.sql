@@ -21,6 +21,19 @@ buyers AS (
     FROM event_orders
     GROUP BY period
 ),
+{{- if history}}
+-- A customer's last valid order before the period's end is the row with no next order before it;
+-- there is one per customer, so the rows in the lapse window count the lapsed customers.
+lapsed AS (
+    SELECT p.period, count(*) AS customers
+    FROM periods p
+    CROSS JOIN thresholds t
+    JOIN order_history h ON h.placed_at >= p.period_from - t.lapsed
+                        AND h.placed_at < least(p.period_from, p.period_to - t.lapsed)
+    WHERE h.next_placed_at IS NULL OR h.next_placed_at >= p.period_to
+    GROUP BY p.period
+)
+{{- else}}
 lapse_candidates AS (
     SELECT p.period, p.period_to, o.customer_id, max(o.placed_at) AS last_order
     FROM periods p
@@ -43,6 +56,7 @@ lapsed AS (
     )
     GROUP BY lc.period
 )
+{{- end}}
 SELECT p.period,
        coalesce(b.new_customers, 0) AS new_customers,
        coalesce(b.customers - b.new_customers, 0) AS returning_customers,

@@ -1,9 +1,10 @@
 -- Optional: order history, the fast path of the buyers, customer events and customer report
 -- figures (capability "history").
 --
--- One row per valid order with the time of the same customer's valid order just before it, and the
--- number and the summed totals of the customer's valid orders before it (orders of one customer
--- taken in placed_at, then order_id, order; for the first: NULL, 0 and 0). With it "is this period's buyer new or repeat?" and
+-- One row per valid order with the times of the same customer's valid orders just before and just
+-- after it, and the number and the summed totals of the customer's valid orders before it (orders
+-- of one customer taken in placed_at, then order_id, order; for the first: NULL, 0 and 0; for the
+-- last, no next time). With it "is this period's buyer new or repeat?" and
 -- "is this their first or second order, did it win them back?" are read from the period's own rows
 -- instead of probing every buyer's earlier orders. Run it after indexes.sql: it builds the table from orders and
 -- installs triggers that keep it current in the same transaction as every change to orders, so it
@@ -19,12 +20,13 @@ SET search_path TO commerce;
 -- of sum(total), so it holds a lifetime's revenue).
 CREATE TABLE IF NOT EXISTS order_history AS
 SELECT order_id, customer_id, placed_at, total, placed_at AS previous_placed_at, 0 AS earlier_orders,
-       sum(total) OVER () AS earlier_revenue
+       sum(total) OVER () AS earlier_revenue, placed_at AS next_placed_at
 FROM orders
 WITH NO DATA;
 -- A table built by an earlier version of this file lacks the newer columns (the build fills them).
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS earlier_orders integer;
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS earlier_revenue numeric;
+ALTER TABLE order_history ADD COLUMN IF NOT EXISTS next_placed_at timestamptz;
 
 -- Statement-level, so a bulk change refreshes each customer once: a customer's rows are
 -- recomputed from orders as a whole when one of their orders is added, removed, moved or changes
@@ -47,10 +49,11 @@ BEGIN
     END;
     EXECUTE format('DELETE FROM %1$I.order_history WHERE customer_id IN (%2$s)', TG_TABLE_SCHEMA, changed);
     EXECUTE format($q$
-        INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue)
+        INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at)
         SELECT order_id, customer_id, placed_at, total,
                lag(placed_at) OVER w, row_number() OVER w - 1,
-               coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+               coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
+               lead(placed_at) OVER w
         FROM %1$I.orders
         WHERE is_valid AND customer_id IN (%2$s)
         WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id)$q$, TG_TABLE_SCHEMA, changed);
@@ -76,16 +79,17 @@ CREATE TRIGGER order_history_truncate AFTER TRUNCATE ON orders
 DROP INDEX IF EXISTS order_history_placed_at;
 DROP INDEX IF EXISTS order_history_customer_id;
 TRUNCATE order_history;
-INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue)
+INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at)
 SELECT order_id, customer_id, placed_at, total,
        lag(placed_at) OVER w, row_number() OVER w - 1,
-       coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+       coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
+       lead(placed_at) OVER w
 FROM orders
 WHERE is_valid
 WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id);
 
 -- Period scans (index-only) and the per-customer refresh.
 CREATE INDEX order_history_placed_at ON order_history (placed_at)
-    INCLUDE (customer_id, total, previous_placed_at, earlier_orders, earlier_revenue, order_id);
+    INCLUDE (customer_id, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, order_id);
 CREATE INDEX order_history_customer_id ON order_history (customer_id);
 ANALYZE order_history;
