@@ -90,7 +90,7 @@ func (e *Engine) ListFrame(ctx context.Context, q ListQuery, p Period) (data.Fra
 	sql := listStatements[q.List]
 	if q.List == "dimension_values" {
 		if d, err := customerDimensionOf(q.Dimension); err == nil && d.values == nil {
-			sql = segmentBreakdownSQL[d.Name]
+			sql = segmentValuesSQL[d.Name]
 		}
 	}
 	return data.Frames{f.frame(sql)}, nil
@@ -120,16 +120,28 @@ func (e *Engine) dimensionValueOptions(ctx context.Context, name string, p Perio
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
-		frames, err := e.segmentBreakdown(ctx, d, "", p)
-		if err != nil {
-			return nil, err
-		}
-		f := frames[0].Fields[0]
-		for i := 0; i < f.Len(); i++ {
-			if v, ok := f.At(i).(string); ok {
-				values = append(values, v)
+		// Only the values and their sizes: not the breakdown's figures and predictions.
+		sizes := map[string]int64{}
+		err := e.db.Read(ctx, func(tx pgx.Tx) error {
+			rs, err := tx.Query(ctx, segmentValuesSQL[d.Name], e.dimensionArgs(p)...)
+			if err != nil {
+				return err
 			}
+			defer rs.Close()
+			for rs.Next() {
+				var raw string
+				var n int64
+				if err := rs.Scan(&raw, &n); err != nil {
+					return err
+				}
+				sizes[e.shop.dimensionValue(d, raw)] += n
+			}
+			return rs.Err()
+		})
+		if err != nil {
+			return nil, explain("values of "+d.label, err)
 		}
+		values = e.shop.orderValues(d, sizes)
 	}
 	out := make([]Option, len(values))
 	for i, v := range values {

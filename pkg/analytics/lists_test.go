@@ -73,6 +73,20 @@ func TestDimensionLists(t *testing.T) {
 	if got := values(analytics.ListQuery{List: "dimension_values", Dimension: "country"}); !reflect.DeepEqual(got, []any{"DE", "US", "unknown"}) {
 		t.Errorf("country values %v", got)
 	}
+	// An open set lists the values of the segment breakdown, in its order.
+	for _, d := range []string{"country", "region", "city", "store", "first_order_channel"} {
+		bd, err := e.Segments(ctx, analytics.SegmentsQuery{Dimension: d}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []any
+		for i := 0; i < bd[0].Rows(); i++ {
+			want = append(want, bd[0].Fields[0].At(i))
+		}
+		if got := values(analytics.ListQuery{List: "dimension_values", Dimension: d}); !reflect.DeepEqual(got, want) || len(want) < 2 {
+			t.Errorf("%s values %v, want the breakdown's %v", d, got, want)
+		}
+	}
 	for _, q := range []analytics.ListQuery{{List: "dimension_values"}, {List: "dimension_values", Dimension: "shoe_size"}} {
 		if _, err := e.ListFrame(ctx, q, p); !analytics.IsQueryError(err) {
 			t.Errorf("%+v: want a query error, got %v", q, err)

@@ -38,6 +38,14 @@ var (
 		}
 		return out
 	}()
+	// segmentValuesSQL lists the values of each dimension with their contacts.
+	segmentValuesSQL = func() map[string]string {
+		out := map[string]string{}
+		for name, d := range customerDimensions {
+			out[name] = segmentStatement("segments_values", segmentSQL{Dim: d})
+		}
+		return out
+	}()
 	// segmentMatrixSQL is the matrix statement of each ordered pair of different dimensions.
 	segmentMatrixSQL = func() map[[2]string]string {
 		out := map[[2]string]string{}
