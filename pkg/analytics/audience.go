@@ -43,8 +43,8 @@ var audienceStateValues = []string{"new", "active", "slipping away", "lost"}
 var (
 	audienceStatesSQL = statement("audience_states")
 	// audienceProductsSQL is the popular-products statement of each dimension.
-	audienceProductsSQL = func() map[string]string {
-		out := map[string]string{}
+	audienceProductsSQL = func() map[string]twoWays {
+		out := map[string]twoWays{}
 		for name, d := range customerDimensions {
 			out[name] = segmentStatement("audience_products", segmentSQL{Dim: d})
 		}
@@ -280,7 +280,8 @@ func (e *Engine) audiencePopularProducts(ctx context.Context, q AudienceQuery, p
 	if err != nil {
 		return nil, err
 	}
-	sql := audienceProductsSQL[d.Name]
+	stmt := audienceProductsSQL[d.Name]
+	var sql string
 	money := e.shop.MoneyUnit()
 	f := newFrameBuilder("audience_popular_products")
 	id := f.str("product_id", "Product id")
@@ -291,6 +292,10 @@ func (e *Engine) audiencePopularProducts(ctx context.Context, q AudienceQuery, p
 	revenue := f.float("revenue", "Revenue", money)
 	args := append(e.dimensionArgs(p), raw, p.From, n)
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+		var err error
+		if sql, err = stmt.pickKept(ctx, tx); err != nil {
+			return err
+		}
 		rs, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return err

@@ -70,8 +70,8 @@ var (
 	clvCustomersAllSQL = statement("clv_customers_all")
 	clvHoldoutSQL      = statement("clv_holdout")
 	// clvByDimensionSQL is the predicted-CLV statement of each customer dimension.
-	clvByDimensionSQL = func() map[string]string {
-		out := map[string]string{}
+	clvByDimensionSQL = func() map[string]twoWays {
+		out := map[string]twoWays{}
 		for name, d := range customerDimensions {
 			out[name] = segmentStatement("clv_by_dimension", segmentSQL{Dim: d})
 		}

@@ -154,11 +154,16 @@ type segmentForecast struct {
 
 // predictedByDimension predicts the customers of every value of d as of p.To.
 func (e *Engine) predictedByDimension(ctx context.Context, d customerDimension, p Period, f *modelFit, h clv.Horizon) (map[string]*segmentForecast, string, error) {
-	sql := clvByDimensionSQL[d.Name]
+	stmt := clvByDimensionSQL[d.Name]
+	var sql string
 	pr := newPredictor(f, h)
 	out := map[string]*segmentForecast{}
 	args := append(e.dimensionArgs(p), e.shop.Location.String(), e.shop.endDay(p.To))
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		var err error
+		if sql, err = stmt.pickKept(ctx, tx); err != nil {
+			return err
+		}
 		rs, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return err

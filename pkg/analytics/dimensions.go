@@ -1,7 +1,6 @@
 package analytics
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,13 +133,9 @@ func (s segmentSQL) Email() bool { return s.Dim.Email || s.Dim2.Email }
 // FirstOrder says a dimension needs the row of each customer's first valid order.
 func (s segmentSQL) FirstOrder() bool { return s.Dim.FirstOrder || s.Dim2.FirstOrder }
 
-// segmentStatement expands sql/<name>.sql with s (at start-up).
-func segmentStatement(name string, s segmentSQL) string {
-	var b strings.Builder
-	if err := sqlTemplates.ExecuteTemplate(&b, name+".sql", s); err != nil {
-		panic(fmt.Sprintf("analytics: sql/%s.sql for %s %s: %v", name, s.Dim.Name, s.Dim2.Name, err))
-	}
-	return strings.TrimSpace(b.String()) + "\n"
+// segmentStatement expands sql/<name>.sql with s (at start-up), in its two forms (history.go).
+func segmentStatement(name string, s segmentSQL) twoWays {
+	return twoWays{probe: expand(sqlTemplates, name, s), history: expand(historyTemplates, name, s)}
 }
 
 // The windows of the dimensions, in local days before the period's end.

@@ -53,3 +53,20 @@ func (s twoWays) pick(ctx context.Context, tx pgx.Tx, froms, tos []time.Time) (s
 func (s twoWays) pickOne(ctx context.Context, tx pgx.Tx, p Period) (string, error) {
 	return s.pick(ctx, tx, []time.Time{p.From}, []time.Time{p.To})
 }
+
+// pickKept is pick for statements that read whole customer histories as of a moment (the
+// segments, value bands, personas and audience figures): a history the shop keeps cannot be
+// checked against orders for all time cheaply, so only one kept by the triggers is read.
+func (s twoWays) pickKept(ctx context.Context, tx pgx.Tx) (string, error) {
+	if s.probe == s.history {
+		return s.probe, nil
+	}
+	var complete, kept bool
+	if err := tx.QueryRow(ctx, contract.HistoryStateSQL).Scan(&complete, &kept); err != nil {
+		return "", fmt.Errorf("order history state: %w", err)
+	}
+	if complete && kept {
+		return s.history, nil
+	}
+	return s.probe, nil
+}

@@ -68,12 +68,13 @@ func (e *Engine) List(ctx context.Context, q ListQuery) ([]Option, error) {
 // time range: dimension values are those of the contacts as of its end.
 func (e *Engine) ListFrame(ctx context.Context, q ListQuery, p Period) (data.Frames, error) {
 	var opts []Option
+	var valuesSQL string
 	var err error
 	switch q.List {
 	case "dimensions":
 		opts = dimensionOptions()
 	case "dimension_values":
-		opts, err = e.dimensionValueOptions(ctx, q.Dimension, p)
+		opts, valuesSQL, err = e.dimensionValueOptions(ctx, q.Dimension, p)
 	default:
 		opts, err = e.List(ctx, q)
 	}
@@ -88,10 +89,8 @@ func (e *Engine) ListFrame(ctx context.Context, q ListQuery, p Period) (data.Fra
 		value.Append(o.Value)
 	}
 	sql := listStatements[q.List]
-	if q.List == "dimension_values" {
-		if d, err := customerDimensionOf(q.Dimension); err == nil && d.values == nil {
-			sql = segmentValuesSQL[d.Name]
-		}
+	if valuesSQL != "" {
+		sql = valuesSQL
 	}
 	return data.Frames{f.frame(sql)}, nil
 }
@@ -108,22 +107,27 @@ func dimensionOptions() []Option {
 
 // dimensionValueOptions lists a dimension's values: a closed set as defined, an open one (country,
 // city, store…) as the values the contacts have as of p's end, largest first.
-func (e *Engine) dimensionValueOptions(ctx context.Context, name string, p Period) ([]Option, error) {
+func (e *Engine) dimensionValueOptions(ctx context.Context, name string, p Period) ([]Option, string, error) {
 	d, err := customerDimensionOf(name)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	var sql string
 	var values []string
 	if d.values != nil {
 		values = d.values(e.shop)
 	} else {
 		if err := p.Validate(); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		// Only the values and their sizes: not the breakdown's figures and predictions.
 		sizes := map[string]int64{}
 		err := e.db.Read(ctx, func(tx pgx.Tx) error {
-			rs, err := tx.Query(ctx, segmentValuesSQL[d.Name], e.dimensionArgs(p)...)
+			var err error
+			if sql, err = segmentValuesSQL[d.Name].pickKept(ctx, tx); err != nil {
+				return err
+			}
+			rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
 			if err != nil {
 				return err
 			}
@@ -139,7 +143,7 @@ func (e *Engine) dimensionValueOptions(ctx context.Context, name string, p Perio
 			return rs.Err()
 		})
 		if err != nil {
-			return nil, explain("values of "+d.label, err)
+			return nil, "", explain("values of "+d.label, err)
 		}
 		values = e.shop.orderValues(d, sizes)
 	}
@@ -147,5 +151,5 @@ func (e *Engine) dimensionValueOptions(ctx context.Context, name string, p Perio
 	for i, v := range values {
 		out[i] = Option{Value: v, Text: v}
 	}
-	return out, nil
+	return out, sql, nil
 }

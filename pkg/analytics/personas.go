@@ -121,8 +121,13 @@ func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, er
 	}
 	rows := map[string]row{}
 	var total float64
+	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, personasRevenueSQL, e.dimensionArgs(p)...)
+		var err error
+		if sql, err = personasRevenueSQL.pickKept(ctx, tx); err != nil {
+			return err
+		}
+		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
 		if err != nil {
 			return err
 		}
@@ -160,15 +165,20 @@ func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, er
 		orders.Append(ratio(float64(r.orders), float64(r.customers)))
 		aov.Append(ratio(r.revenue, float64(r.orders)))
 	}
-	return data.Frames{e.asOfFrame(f, personasRevenueSQL, p)}, nil
+	return data.Frames{e.asOfFrame(f, sql, p)}, nil
 }
 
 // personasByStage positions the personas on the lifecycle stages: a long table of every persona
 // and stage (even at 0) with its customers.
 func (e *Engine) personasByStage(ctx context.Context, p Period) (data.Frames, error) {
 	counts := map[[2]string]int64{}
+	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, personaStagesSQL, e.dimensionArgs(p)...)
+		var err error
+		if sql, err = personaStagesSQL.pickKept(ctx, tx); err != nil {
+			return err
+		}
+		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
 		if err != nil {
 			return err
 		}
@@ -197,7 +207,7 @@ func (e *Engine) personasByStage(ctx context.Context, p Period) (data.Frames, er
 			customers.Append(counts[[2]string{n, s}])
 		}
 	}
-	return data.Frames{e.asOfFrame(f, personaStagesSQL, p)}, nil
+	return data.Frames{e.asOfFrame(f, sql, p)}, nil
 }
 
 // rfmScores is the distribution of the customers over every (r, f, m) score, even at 0.
@@ -205,8 +215,13 @@ func (e *Engine) rfmScores(ctx context.Context, p Period) (data.Frames, error) {
 	n := e.shop.RFMScale
 	counts := map[[3]int64]int64{}
 	var total int64
+	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, rfmScoresSQL, e.dimensionArgs(p)...)
+		var err error
+		if sql, err = rfmScoresSQL.pickKept(ctx, tx); err != nil {
+			return err
+		}
+		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
 		if err != nil {
 			return err
 		}
@@ -245,7 +260,7 @@ func (e *Engine) rfmScores(ctx context.Context, p Period) (data.Frames, error) {
 			}
 		}
 	}
-	return data.Frames{e.asOfFrame(f, rfmScoresSQL, p)}, nil
+	return data.Frames{e.asOfFrame(f, sql, p)}, nil
 }
 
 // asOfFrame finishes a frame of dimensions as of the period's end, recording that moment.

@@ -31,24 +31,24 @@ const (
 
 var (
 	// segmentBreakdownSQL is the breakdown statement of each dimension.
-	segmentBreakdownSQL = func() map[string]string {
-		out := map[string]string{}
+	segmentBreakdownSQL = func() map[string]twoWays {
+		out := map[string]twoWays{}
 		for name, d := range customerDimensions {
 			out[name] = segmentStatement("segments_breakdown", segmentSQL{Dim: d, Attempted: true})
 		}
 		return out
 	}()
 	// segmentValuesSQL lists the values of each dimension with their contacts.
-	segmentValuesSQL = func() map[string]string {
-		out := map[string]string{}
+	segmentValuesSQL = func() map[string]twoWays {
+		out := map[string]twoWays{}
 		for name, d := range customerDimensions {
 			out[name] = segmentStatement("segments_values", segmentSQL{Dim: d})
 		}
 		return out
 	}()
 	// segmentMatrixSQL is the matrix statement of each ordered pair of different dimensions.
-	segmentMatrixSQL = func() map[[2]string]string {
-		out := map[[2]string]string{}
+	segmentMatrixSQL = func() map[[2]string]twoWays {
+		out := map[[2]string]twoWays{}
 		for n1, d1 := range customerDimensions {
 			for n2, d2 := range customerDimensions {
 				if n1 != n2 {
@@ -91,7 +91,8 @@ type segmentRow struct {
 // segmentBreakdown answers every figure of the segment breakdown for each value of d. Rates and
 // averages divide the value's sums; shares are of all contacts and of all revenue.
 func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metric string, p Period) (data.Frames, error) {
-	sql := segmentBreakdownSQL[d.Name]
+	stmt := segmentBreakdownSQL[d.Name]
+	var sql string
 	rows := map[string]segmentRow{}
 	sizes := map[string]int64{}
 	var all segmentRow
@@ -104,6 +105,10 @@ func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metr
 		return err
 	})
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		var err error
+		if sql, err = stmt.pickKept(ctx, tx); err != nil {
+			return err
+		}
 		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
 		if err != nil {
 			return err
@@ -215,11 +220,16 @@ func (e *Engine) segmentMatrix(ctx context.Context, q SegmentsQuery, p Period) (
 	if d1.Name == d2.Name {
 		return nil, invalidf("the matrix crosses two different dimensions: %s is chosen twice; pick another second dimension", d1.Name)
 	}
-	sql := segmentMatrixSQL[[2]string{d1.Name, d2.Name}]
+	stmt := segmentMatrixSQL[[2]string{d1.Name, d2.Name}]
+	var sql string
 	counts := map[[2]string]int64{}
 	size1, size2 := map[string]int64{}, map[string]int64{}
 	var total int64
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+		var err error
+		if sql, err = stmt.pickKept(ctx, tx); err != nil {
+			return err
+		}
 		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
 		if err != nil {
 			return err

@@ -54,8 +54,13 @@ func (e *Engine) valueBandsSnapshot(ctx context.Context, q ValueBandsQuery, p Pe
 	contacts, revenue := map[string]int64{}, map[string]float64{}
 	var allContacts int64
 	var allRevenue float64
+	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, valueBandsSQL, e.dimensionArgs(p)...)
+		var err error
+		if sql, err = valueBandsSQL.pickKept(ctx, tx); err != nil {
+			return err
+		}
+		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
 		if err != nil {
 			return err
 		}
@@ -95,5 +100,5 @@ func (e *Engine) valueBandsSnapshot(ctx context.Context, q ValueBandsQuery, p Pe
 			share.Append(ratio(float64(contacts[b]), float64(allContacts)))
 		}
 	}
-	return data.Frames{e.asOfFrame(f, valueBandsSQL, p)}, nil
+	return data.Frames{e.asOfFrame(f, sql, p)}, nil
 }

@@ -22,6 +22,9 @@ them by customer; then one hash join with customers. The quantile scores are win
 contacts (PARTITION BY is_customer, so leads never take a score). Statements reference
 contact_dims once, so PostgreSQL inlines the chain and drops every column, window and join a
 statement does not use: a gender breakdown sorts nothing, a snapshot numbers no orders.
+With the optional order_history kept by its triggers (the history form), each customer's figures
+come from their last row before as_of (and before annual_from): one row per customer is read
+instead of every order.
 */}}
 {{define "contact_stats" -}}
 {{template "dimension_params"}},
@@ -47,6 +50,37 @@ params AS NOT MATERIALIZED (
 {{- end}}
 
 {{define "contact_orders"}}
+{{- if history}}
+-- Each customer's valid orders before as_of, from their last row of order_history before it (the
+-- one whose next order is at or after as_of, or that has none): their count and revenue until
+-- then, their first order, and their second if it came before as_of.
+last_rows AS (
+    SELECT h.customer_id,
+           (h.earlier_orders + 1)::bigint AS orders,
+           h.earlier_revenue + h.total AS revenue,
+           h.first_placed_at AS first_at,
+           CASE WHEN h.earlier_orders >= 1 THEN h.second_placed_at END AS second_at,
+           h.placed_at AS last_at
+    FROM params p
+    JOIN order_history h ON coalesce(h.next_placed_at, 'infinity') >= p.as_of AND h.placed_at < p.as_of
+),
+-- The same as of annual_from: the orders of the 365 days before as_of are the difference. One
+-- row per customer, grouped so that PostgreSQL can tell and drop the join where it is not used.
+year_start_rows AS (
+    SELECT h.customer_id, max(h.earlier_orders) + 1 AS orders, sum(h.earlier_revenue + h.total) AS revenue
+    FROM params p
+    JOIN order_history h ON coalesce(h.next_placed_at, 'infinity') >= p.annual_from AND h.placed_at < p.annual_from
+    GROUP BY h.customer_id
+),
+-- One row per customer: their whole history of valid orders before as_of.
+order_stats AS (
+    SELECT l.customer_id, l.orders, l.revenue, l.first_at, l.second_at, l.last_at,
+           l.orders - coalesce(y.orders, 0) AS annual_orders,
+           l.revenue - coalesce(y.revenue, 0) AS annual_revenue
+    FROM last_rows l
+    LEFT JOIN year_start_rows y ON y.customer_id = l.customer_id
+),
+{{- else}}
 -- Each valid order before as_of, numbered within its customer's history (1: first, 2: second).
 numbered_orders AS (
     SELECT o.customer_id, o.placed_at, o.total,
@@ -68,6 +102,7 @@ order_stats AS (
     CROSS JOIN params p
     GROUP BY o.customer_id
 ),
+{{- end}}
 {{- if .Attempted}}
 -- Invalid orders before as_of (cancelled, failed, fraud, test): they count in orders attempted only.
 invalid_orders AS (

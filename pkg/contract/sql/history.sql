@@ -4,7 +4,8 @@
 -- One row per valid order with the times of the same customer's valid orders just before and just
 -- after it, and the number and the summed totals of the customer's valid orders before it (orders
 -- of one customer taken in placed_at, then order_id, order; for the first: NULL, 0 and 0; for the
--- last, no next time). With it "is this period's buyer new or repeat?" and
+-- last, no next time); each row also carries the times of the customer's first and second valid
+-- orders, so that their last row before a moment sums up their whole history until then. With it "is this period's buyer new or repeat?" and
 -- "is this their first or second order, did it win them back?" are read from the period's own rows
 -- instead of probing every buyer's earlier orders. Run it after indexes.sql: it builds the table from orders and
 -- installs triggers that keep it current in the same transaction as every change to orders, so it
@@ -20,13 +21,16 @@ SET search_path TO commerce;
 -- of sum(total), so it holds a lifetime's revenue).
 CREATE TABLE IF NOT EXISTS order_history AS
 SELECT order_id, customer_id, placed_at, total, placed_at AS previous_placed_at, 0 AS earlier_orders,
-       sum(total) OVER () AS earlier_revenue, placed_at AS next_placed_at
+       sum(total) OVER () AS earlier_revenue, placed_at AS next_placed_at,
+       placed_at AS first_placed_at, placed_at AS second_placed_at
 FROM orders
 WITH NO DATA;
 -- A table built by an earlier version of this file lacks the newer columns (the build fills them).
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS earlier_orders integer;
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS earlier_revenue numeric;
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS next_placed_at timestamptz;
+ALTER TABLE order_history ADD COLUMN IF NOT EXISTS first_placed_at timestamptz;
+ALTER TABLE order_history ADD COLUMN IF NOT EXISTS second_placed_at timestamptz;
 
 -- Statement-level, so a bulk change refreshes each customer once: a customer's rows are
 -- recomputed from orders as a whole when one of their orders is added, removed, moved or changes
@@ -49,11 +53,13 @@ BEGIN
     END;
     EXECUTE format('DELETE FROM %1$I.order_history WHERE customer_id IN (%2$s)', TG_TABLE_SCHEMA, changed);
     EXECUTE format($q$
-        INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at)
+        INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at)
         SELECT order_id, customer_id, placed_at, total,
                lag(placed_at) OVER w, row_number() OVER w - 1,
                coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
-               lead(placed_at) OVER w
+               lead(placed_at) OVER w,
+               first_value(placed_at) OVER w,
+               nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
         FROM %1$I.orders
         WHERE is_valid AND customer_id IN (%2$s)
         WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id)$q$, TG_TABLE_SCHEMA, changed);
@@ -78,18 +84,25 @@ CREATE TRIGGER order_history_truncate AFTER TRUNCATE ON orders
 -- keeping them during the load, and a rebuild picks up a changed index definition).
 DROP INDEX IF EXISTS order_history_placed_at;
 DROP INDEX IF EXISTS order_history_customer_id;
+DROP INDEX IF EXISTS order_history_last;
 TRUNCATE order_history;
-INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at)
+INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at)
 SELECT order_id, customer_id, placed_at, total,
        lag(placed_at) OVER w, row_number() OVER w - 1,
        coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
-       lead(placed_at) OVER w
+       lead(placed_at) OVER w,
+       first_value(placed_at) OVER w,
+       nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 FROM orders
 WHERE is_valid
 WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id);
 
--- Period scans (index-only) and the per-customer refresh.
+-- Period scans (index-only), the per-customer refresh, and the as-of figures.
 CREATE INDEX order_history_placed_at ON order_history (placed_at)
     INCLUDE (customer_id, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, order_id);
 CREATE INDEX order_history_customer_id ON order_history (customer_id);
+-- Each customer's last row before a moment t: the one placed before t whose next order is at or
+-- after t (or that has none). The as-of figures (segments, value bands, personas, audience) scan
+-- these rows instead of every order.
+CREATE INDEX order_history_last ON order_history ((coalesce(next_placed_at, 'infinity')));
 ANALYZE order_history;
