@@ -292,11 +292,8 @@ func (e *Engine) audiencePopularProducts(ctx context.Context, q AudienceQuery, p
 	revenue := f.float("revenue", "Revenue", money)
 	args := append(e.dimensionArgs(p), raw, p.From, n)
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if sql, err = stmt.pickKept(ctx, tx); err != nil {
-			return err
-		}
-		rs, err := tx.Query(ctx, sql, args...)
+		rs, ran, err := queryKept(ctx, tx, stmt, args...)
+		sql = ran
 		if err != nil {
 			return err
 		}

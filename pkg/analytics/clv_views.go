@@ -160,11 +160,8 @@ func (e *Engine) predictedByDimension(ctx context.Context, d customerDimension, 
 	out := map[string]*segmentForecast{}
 	args := append(e.dimensionArgs(p), e.shop.Location.String(), e.shop.endDay(p.To))
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if sql, err = stmt.pickKept(ctx, tx); err != nil {
-			return err
-		}
-		rs, err := tx.Query(ctx, sql, args...)
+		rs, ran, err := queryKept(ctx, tx, stmt, args...)
+		sql = ran
 		if err != nil {
 			return err
 		}

@@ -70,3 +70,13 @@ func (s twoWays) pickKept(ctx context.Context, tx pgx.Tx) (string, error) {
 	}
 	return s.probe, nil
 }
+
+// queryKept runs the form of stmt that pickKept chooses in tx, returning its rows and its text.
+func queryKept(ctx context.Context, tx pgx.Tx, stmt twoWays, args ...any) (pgx.Rows, string, error) {
+	sql, err := stmt.pickKept(ctx, tx)
+	if err != nil {
+		return nil, "", err
+	}
+	rs, err := tx.Query(ctx, sql, args...)
+	return rs, sql, err
+}

@@ -123,11 +123,8 @@ func (e *Engine) dimensionValueOptions(ctx context.Context, name string, p Perio
 		// Only the values and their sizes: not the breakdown's figures and predictions.
 		sizes := map[string]int64{}
 		err := e.db.Read(ctx, func(tx pgx.Tx) error {
-			var err error
-			if sql, err = segmentValuesSQL[d.Name].pickKept(ctx, tx); err != nil {
-				return err
-			}
-			rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
+			rs, ran, err := queryKept(ctx, tx, segmentValuesSQL[d.Name], e.dimensionArgs(p)...)
+			sql = ran
 			if err != nil {
 				return err
 			}

@@ -123,11 +123,8 @@ func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, er
 	var total float64
 	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if sql, err = personasRevenueSQL.pickKept(ctx, tx); err != nil {
-			return err
-		}
-		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
+		rs, ran, err := queryKept(ctx, tx, personasRevenueSQL, e.dimensionArgs(p)...)
+		sql = ran
 		if err != nil {
 			return err
 		}
@@ -174,11 +171,8 @@ func (e *Engine) personasByStage(ctx context.Context, p Period) (data.Frames, er
 	counts := map[[2]string]int64{}
 	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if sql, err = personaStagesSQL.pickKept(ctx, tx); err != nil {
-			return err
-		}
-		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
+		rs, ran, err := queryKept(ctx, tx, personaStagesSQL, e.dimensionArgs(p)...)
+		sql = ran
 		if err != nil {
 			return err
 		}
@@ -217,11 +211,8 @@ func (e *Engine) rfmScores(ctx context.Context, p Period) (data.Frames, error) {
 	var total int64
 	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if sql, err = rfmScoresSQL.pickKept(ctx, tx); err != nil {
-			return err
-		}
-		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
+		rs, ran, err := queryKept(ctx, tx, rfmScoresSQL, e.dimensionArgs(p)...)
+		sql = ran
 		if err != nil {
 			return err
 		}

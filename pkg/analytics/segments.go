@@ -105,11 +105,8 @@ func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metr
 		return err
 	})
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if sql, err = stmt.pickKept(ctx, tx); err != nil {
-			return err
-		}
-		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
+		rs, ran, err := queryKept(ctx, tx, stmt, e.dimensionArgs(p)...)
+		sql = ran
 		if err != nil {
 			return err
 		}
@@ -226,11 +223,8 @@ func (e *Engine) segmentMatrix(ctx context.Context, q SegmentsQuery, p Period) (
 	size1, size2 := map[string]int64{}, map[string]int64{}
 	var total int64
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if sql, err = stmt.pickKept(ctx, tx); err != nil {
-			return err
-		}
-		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
+		rs, ran, err := queryKept(ctx, tx, stmt, e.dimensionArgs(p)...)
+		sql = ran
 		if err != nil {
 			return err
 		}

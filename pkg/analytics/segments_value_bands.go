@@ -56,11 +56,8 @@ func (e *Engine) valueBandsSnapshot(ctx context.Context, q ValueBandsQuery, p Pe
 	var allRevenue float64
 	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if sql, err = valueBandsSQL.pickKept(ctx, tx); err != nil {
-			return err
-		}
-		rs, err := tx.Query(ctx, sql, e.dimensionArgs(p)...)
+		rs, ran, err := queryKept(ctx, tx, valueBandsSQL, e.dimensionArgs(p)...)
+		sql = ran
 		if err != nil {
 			return err
 		}
