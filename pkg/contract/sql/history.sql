@@ -1,42 +1,30 @@
--- Optional: order history, the fast path of the buyers, customer events, customer report and
--- as-of figures (capability "history").
+-- Optional: order history, the fast path of the buyers, customer events and customer report
+-- figures (capability "history").
 --
 -- One row per valid order with the times of the same customer's valid orders just before and just
 -- after it, and the number and the summed totals of the customer's valid orders before it (orders
 -- of one customer taken in placed_at, then order_id, order; for the first: NULL, 0 and 0; for the
 -- last, no next time); each row also carries the times of the customer's first and second valid
--- orders, so that their last row before a moment sums up their whole history until then. With it
--- "is this period's buyer new or repeat?" and "is this their first or second order, did it win
--- them back?" are read from the period's own rows instead of probing every buyer's earlier
--- orders. Run it after indexes.sql: it builds the table from orders and installs triggers that
--- keep it current in the same transaction as every change to orders, so it is never behind.
--- Shops whose orders is a view keep order_history with their own pipeline instead; the datasource
--- then checks, per period, that it agrees with orders (same number of valid orders and revenue)
--- and falls back to the probe where it does not.
+-- orders, so that their last row before a moment sums up their whole history until then. With it "is this period's buyer new or repeat?" and
+-- "is this their first or second order, did it win them back?" are read from the period's own rows
+-- instead of probing every buyer's earlier orders. Run it after indexes.sql: it builds the table from orders and
+-- installs triggers that keep it current in the same transaction as every change to orders, so it
+-- is never behind. Shops whose orders is a view keep order_history with their own pipeline
+-- instead; the datasource then checks, per period, that it agrees with orders (same number of
+-- valid orders and revenue) and falls back to the probe where it does not.
 --
 -- Idempotent: running it again rebuilds the table.
 
 SET search_path TO commerce;
 
--- The history as orders give it: the one definition the build and the triggers' refresh read. A
--- filter "customer_id = ANY (array)" goes below the window (customer_id is its partition), so a
--- refresh reads only the changed customers' orders; "IN (subquery)" would not: it becomes a join
--- above the window, over every order.
-CREATE OR REPLACE VIEW order_history_fresh AS
-SELECT order_id, customer_id, placed_at, total,
-       lag(placed_at) OVER w AS previous_placed_at,
-       (row_number() OVER w - 1)::integer AS earlier_orders,
-       coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS earlier_revenue,
-       lead(placed_at) OVER w AS next_placed_at,
-       first_value(placed_at) OVER w AS first_placed_at,
-       nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS second_placed_at
+-- The column types follow orders (ids may be bigint, text or uuid; earlier_revenue has the type
+-- of sum(total), so it holds a lifetime's revenue).
+CREATE TABLE IF NOT EXISTS order_history AS
+SELECT order_id, customer_id, placed_at, total, placed_at AS previous_placed_at, 0 AS earlier_orders,
+       sum(total) OVER () AS earlier_revenue, placed_at AS next_placed_at,
+       placed_at AS first_placed_at, placed_at AS second_placed_at
 FROM orders
-WHERE is_valid
-WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id);
-
--- The column types follow the view, so orders' (ids may be bigint, text or uuid; earlier_revenue
--- has the type of sum(total), so it holds a lifetime's revenue).
-CREATE TABLE IF NOT EXISTS order_history AS TABLE order_history_fresh WITH NO DATA;
+WITH NO DATA;
 -- A table built by an earlier version of this file lacks the newer columns (the build fills them).
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS earlier_orders integer;
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS earlier_revenue numeric;
@@ -48,13 +36,11 @@ ALTER TABLE order_history ADD COLUMN IF NOT EXISTS second_placed_at timestamptz;
 -- recomputed from orders as a whole when one of their orders is added, removed, moved or changes
 -- validity. Transition tables are named per operation (PostgreSQL allows them on single-event
 -- triggers only, hence one trigger per operation) and are visible to this function's own
--- statements only, so the refresh is a statement of this function. Tables are named through the
--- trigger's schema, so the contract schema may be renamed.
+-- statements only, so the refresh is inlined here. Tables are named through the trigger's schema,
+-- so the contract schema may be renamed.
 CREATE OR REPLACE FUNCTION order_history_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     changed text;
-    columns constant text := 'order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, '
-                             'earlier_revenue, next_placed_at, first_placed_at, second_placed_at';
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         EXECUTE format('TRUNCATE %I.order_history', TG_TABLE_SCHEMA);
@@ -67,9 +53,16 @@ BEGIN
     END;
     EXECUTE format('DELETE FROM %1$I.order_history WHERE customer_id IN (%2$s)', TG_TABLE_SCHEMA, changed);
     EXECUTE format($q$
-        INSERT INTO %1$I.order_history (%3$s)
-        SELECT %3$s FROM %1$I.order_history_fresh WHERE customer_id = ANY (ARRAY(%2$s))$q$,
-        TG_TABLE_SCHEMA, changed, columns);
+        INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at)
+        SELECT order_id, customer_id, placed_at, total,
+               lag(placed_at) OVER w, row_number() OVER w - 1,
+               coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
+               lead(placed_at) OVER w,
+               first_value(placed_at) OVER w,
+               nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+        FROM %1$I.orders
+        WHERE is_valid AND customer_id IN (%2$s)
+        WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id)$q$, TG_TABLE_SCHEMA, changed);
     RETURN NULL;
 END
 $$;
@@ -93,11 +86,16 @@ DROP INDEX IF EXISTS order_history_placed_at;
 DROP INDEX IF EXISTS order_history_customer_id;
 DROP INDEX IF EXISTS order_history_last;
 TRUNCATE order_history;
-INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders,
-                           earlier_revenue, next_placed_at, first_placed_at, second_placed_at)
-SELECT order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders,
-       earlier_revenue, next_placed_at, first_placed_at, second_placed_at
-FROM order_history_fresh;
+INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at)
+SELECT order_id, customer_id, placed_at, total,
+       lag(placed_at) OVER w, row_number() OVER w - 1,
+       coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
+       lead(placed_at) OVER w,
+       first_value(placed_at) OVER w,
+       nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+FROM orders
+WHERE is_valid
+WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id);
 
 -- Period scans (index-only), the per-customer refresh, and the as-of figures.
 CREATE INDEX order_history_placed_at ON order_history (placed_at)
