@@ -36,7 +36,9 @@ ALTER TABLE order_history ADD COLUMN IF NOT EXISTS second_placed_at timestamptz;
 -- recomputed from orders as a whole when one of their orders is added, removed, moved or changes
 -- validity. Transition tables are named per operation (PostgreSQL allows them on single-event
 -- triggers only, hence one trigger per operation) and are visible to this function's own
--- statements only, so the refresh is inlined here. Tables are named through the trigger's schema,
+-- statements only, so the refresh is inlined here. It repeats the build below on purpose: a view
+-- shared by both would depend on orders, and a shop could then not alter or drop orders' columns
+-- without dropping the view first. Tables are named through the trigger's schema,
 -- so the contract schema may be renamed.
 CREATE OR REPLACE FUNCTION order_history_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
