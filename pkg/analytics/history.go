@@ -27,15 +27,12 @@ var historyAgreesSQL = statement("history_agrees")
 // in every one of the periods; probe otherwise, so a missing or stale history costs speed, never
 // a wrong number.
 func (s twoWays) pick(ctx context.Context, tx pgx.Tx, froms, tos []time.Time) (string, error) {
-	if s.probe == s.history { // the statement classifies no buyers
+	if s.probe == s.history { // the statement does not read the history
 		return s.probe, nil
 	}
-	var complete, kept bool
-	if err := tx.QueryRow(ctx, contract.HistoryStateSQL).Scan(&complete, &kept); err != nil {
-		return "", fmt.Errorf("order history state: %w", err)
-	}
-	if !complete {
-		return s.probe, nil
+	complete, kept, err := historyState(ctx, tx)
+	if err != nil || !complete {
+		return s.probe, err
 	}
 	if !kept {
 		var agrees bool
@@ -47,6 +44,15 @@ func (s twoWays) pick(ctx context.Context, tx pgx.Tx, froms, tos []time.Time) (s
 		}
 	}
 	return s.history, nil
+}
+
+// historyState reads whether order_history is complete and readable, and whether the triggers
+// keep it (contract.HistoryStateSQL).
+func historyState(ctx context.Context, tx pgx.Tx) (complete, kept bool, err error) {
+	if err = tx.QueryRow(ctx, contract.HistoryStateSQL).Scan(&complete, &kept); err != nil {
+		err = fmt.Errorf("order history state: %w", err)
+	}
+	return complete, kept, err
 }
 
 // pickOne is pick for a single period.
@@ -61,14 +67,11 @@ func (s twoWays) pickKept(ctx context.Context, tx pgx.Tx) (string, error) {
 	if s.probe == s.history {
 		return s.probe, nil
 	}
-	var complete, kept bool
-	if err := tx.QueryRow(ctx, contract.HistoryStateSQL).Scan(&complete, &kept); err != nil {
-		return "", fmt.Errorf("order history state: %w", err)
+	complete, kept, err := historyState(ctx, tx)
+	if err != nil || !complete || !kept {
+		return s.probe, err
 	}
-	if complete && kept {
-		return s.history, nil
-	}
-	return s.probe, nil
+	return s.history, nil
 }
 
 // queryKept runs the form of stmt that pickKept chooses in tx, returning its rows and its text.
