@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -66,9 +67,9 @@ const (
 )
 
 var (
-	clvCustomersSQL    = statement("clv_customers")
-	clvCustomersAllSQL = statement("clv_customers_all")
-	clvHoldoutSQL      = statement("clv_holdout")
+	clvCustomersSQL    = statementTwoWays("clv_customers")
+	clvCustomersAllSQL = statementTwoWays("clv_customers_all")
+	clvHoldoutSQL      = statementTwoWays("clv_holdout")
 	// clvByDimensionSQL is the predicted-CLV statement of each customer dimension.
 	clvByDimensionSQL = func() map[string]twoWays {
 		out := map[string]twoWays{}
@@ -105,6 +106,8 @@ type modelFit struct {
 	Customers, Repeat int64
 	// Triples is the number of distinct (x, t_x, T): the work of one likelihood evaluation.
 	Triples int
+	// SQL is the text of the statement that read the fit's inputs.
+	SQL string
 	// HistoryDays is the age of the oldest customer.
 	HistoryDays int64
 	// ObservedRepeat and ExpectedRepeat are the calibration period's repeat purchases, observed
@@ -150,10 +153,20 @@ func (s Shop) endDay(to time.Time) time.Time {
 // PostgreSQL cannot parallelise itself, and on a big shop it is most of a fit.
 const clvReadParts = 2
 
-// clvInputs streams every customer's model inputs as of asOf to fn (never concurrently).
-func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput)) error {
+// clvInputs streams every customer's model inputs as of asOf to fn (never concurrently) and
+// returns the text of the statement that read them.
+func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput)) (string, error) {
 	ranges, err := e.clvReadRanges(ctx, asOf)
 	if err != nil {
+		return "", err
+	}
+	var ran string
+	var ranMu sync.Mutex
+	read := func(ctx context.Context, stmt twoWays, args []any, emit func([]clvInput) error) error {
+		sql, err := e.clvRead(ctx, stmt, args, emit)
+		ranMu.Lock()
+		ran = sql
+		ranMu.Unlock()
 		return err
 	}
 	args := func(r ...any) []any {
@@ -166,16 +179,17 @@ func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput
 	}
 	if ranges == nil {
 		// Ids that are not integers: one read of every customer.
-		return e.clvRead(ctx, clvCustomersAllSQL, args(), func(batch []clvInput) error {
+		err := read(ctx, clvCustomersAllSQL, args(), func(batch []clvInput) error {
 			deliver(batch)
 			return nil
 		})
+		return ran, err
 	}
 	rows := make(chan []clvInput, 2*len(ranges))
 	g, gctx := errgroup.WithContext(ctx)
 	for _, r := range ranges {
 		g.Go(func() error {
-			return e.clvRead(gctx, clvCustomersSQL, args(r[0], r[1]), func(batch []clvInput) error {
+			return read(gctx, clvCustomersSQL, args(r[0], r[1]), func(batch []clvInput) error {
 				select {
 				case rows <- batch:
 					return nil
@@ -195,7 +209,7 @@ func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput
 	err = g.Wait()
 	close(rows)
 	<-done
-	return err
+	return ran, err
 }
 
 // clvReadRanges returns the customer-id ranges to read side by side, or nil when the ids are not
@@ -225,11 +239,14 @@ func (e *Engine) clvReadRanges(ctx context.Context, asOf time.Time) ([][2]int64,
 	return ranges, err
 }
 
-// clvRead runs one model-inputs statement and hands its rows to emit in batches.
-func (e *Engine) clvRead(ctx context.Context, sql string, args []any, emit func([]clvInput) error) error {
+// clvRead runs one model-inputs statement (the form pickKept chooses) and hands its rows to emit
+// in batches; it returns the text that ran.
+func (e *Engine) clvRead(ctx context.Context, stmt twoWays, args []any, emit func([]clvInput) error) (string, error) {
 	const batchSize = 4096
-	return e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, sql, args...)
+	var sql string
+	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		rs, ran, err := e.queryKept(ctx, tx, stmt, args...)
+		sql = ran
 		if err != nil {
 			return err
 		}
@@ -256,6 +273,7 @@ func (e *Engine) clvRead(ctx context.Context, sql string, args []any, emit func(
 		}
 		return nil
 	})
+	return sql, err
 }
 
 // splitRange cuts [lo, hi] into at most n consecutive inclusive ranges of about equal width.
@@ -299,7 +317,7 @@ func (e *Engine) fitModels(ctx context.Context, k fitKey, asOf time.Time) (*mode
 	f := &modelFit{Key: k, AsOf: asOf, UnitDays: ud}
 	triples := map[[3]int64]float64{}
 	var spends []clv.Spend
-	err = e.clvInputs(ctx, asOf, func(in clvInput) {
+	f.SQL, err = e.clvInputs(ctx, asOf, func(in clvInput) {
 		if in.tDays <= 0 {
 			return
 		}

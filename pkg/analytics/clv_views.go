@@ -69,7 +69,7 @@ func (e *Engine) clvCustomers(ctx context.Context, q CLVQuery, p Period) (data.F
 	}
 	pr := newPredictor(f, h)
 	top := &worstFirst{}
-	err = e.clvInputs(ctx, p.To, func(in clvInput) {
+	sql, err := e.clvInputs(ctx, p.To, func(in clvInput) {
 		pred := pr.predict(in)
 		r := rankedCustomer{in: in, pred: pred, score: pred.Value}
 		if atRisk {
@@ -132,7 +132,7 @@ func (e *Engine) clvCustomers(ctx context.Context, q CLVQuery, p Period) (data.F
 			atRiskValue.Append(r.score)
 		}
 	}
-	frame := b.frame(clvCustomersSQL)
+	frame := b.frame(sql)
 	frame.Meta.Custom = e.clvMeta(f, p.To, days)
 	addNotice(frame, e.borrowedNotice(f, p.To))
 	return data.Frames{frame}, nil
@@ -160,7 +160,7 @@ func (e *Engine) predictedByDimension(ctx context.Context, d customerDimension, 
 	out := map[string]*segmentForecast{}
 	args := append(e.dimensionArgs(p), e.shop.Location.String(), e.shop.endDay(p.To))
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, ran, err := queryKept(ctx, tx, stmt, args...)
+		rs, ran, err := e.queryKept(ctx, tx, stmt, args...)
 		sql = ran
 		if err != nil {
 			return err
@@ -282,7 +282,7 @@ func (e *Engine) clvFit(ctx context.Context, q CLVQuery, p Period) (data.Frames,
 	b.float("expected_mean_spend", "Mean purchase (spend model)", e.shop.MoneyUnit()).Append(f.GG.ExpectedSpend(0, 0))
 	b.float("fit_seconds", "Fit time", "s").Append(f.Took.Seconds())
 	b.float("read_seconds", "Reading histories", "s").Append(f.ReadTook.Seconds())
-	frame := b.frame(clvCustomersSQL)
+	frame := b.frame(f.SQL)
 	frame.Meta.Custom = e.clvMeta(f, p.To, 0)
 	addNotice(frame, e.borrowedNotice(f, p.To))
 	return data.Frames{frame}, nil
@@ -312,8 +312,10 @@ func (e *Engine) clvHoldout(ctx context.Context, q CLVQuery, p Period) (data.Fra
 		actual, predicted float64
 	}
 	buckets := make([]bucket, holdoutTopBucket+1)
+	var sql string
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, clvHoldoutSQL, cal, e.shop.Location.String(), e.shop.endDay(cal), p.To)
+		rs, ran, err := e.queryKept(ctx, tx, clvHoldoutSQL, cal, e.shop.Location.String(), e.shop.endDay(cal), p.To)
+		sql = ran
 		if err != nil {
 			return err
 		}
@@ -361,7 +363,7 @@ func (e *Engine) clvHoldout(ctx context.Context, q CLVQuery, p Period) (data.Fra
 		all.predicted += b.predicted
 	}
 	row("all", all)
-	frame := fb.frame(clvHoldoutSQL)
+	frame := fb.frame(sql)
 	frame.Meta.Custom = e.clvMeta(f, cal, 0)
 	frame.Meta.Custom.(map[string]string)["holdout_days"] = strconv.FormatFloat(holdoutDays, 'f', -1, 64)
 	return data.Frames{frame}, nil
@@ -383,7 +385,7 @@ func (e *Engine) predictedTotal(ctx context.Context, p Period) (customers int64,
 		return 0, 0, "", err
 	}
 	pr := newPredictor(f, h)
-	err = e.clvInputs(ctx, p.To, func(in clvInput) {
+	_, err = e.clvInputs(ctx, p.To, func(in clvInput) {
 		customers++
 		value += pr.predict(in).Value
 	})

@@ -135,7 +135,7 @@ func (s segmentSQL) FirstOrder() bool { return s.Dim.FirstOrder || s.Dim2.FirstO
 
 // segmentStatement expands sql/<name>.sql with s (at start-up), in its two forms (history.go).
 func segmentStatement(name string, s segmentSQL) twoWays {
-	return twoWays{probe: expand(sqlTemplates, name, s), history: expand(historyTemplates, name, s)}
+	return newTwoWays(expand(sqlTemplates, name, s), expand(historyTemplates, name, s))
 }
 
 // The windows of the dimensions, in local days before the period's end.

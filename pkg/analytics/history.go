@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,14 +11,23 @@ import (
 	"github.com/storelens/customer-analytics-datasource/pkg/contract"
 )
 
-// twoWays is a buyers statement in its two forms: probe classifies each buyer by looking up their
-// earlier orders (the required contract alone); history reads the same answer from the period's
-// rows of the optional order_history (contract capability "history"), which costs a scan of the
-// period instead of one index probe per buyer.
-type twoWays struct{ probe, history string }
+// twoWays is a statement in its two forms: probe reads the required contract alone (each buyer
+// classified by looking up their earlier orders, each customer's history summed from orders);
+// history reads the same answer from the optional order_history (contract capability
+// "history"), which costs a scan of the period or of the customers' last rows instead. days marks
+// a history form that reads the purchase-day columns, which count local days in the zone the
+// history was built in: it is only right for a shop in that zone.
+type twoWays struct {
+	probe, history string
+	days           bool
+}
+
+func newTwoWays(probe, history string) twoWays {
+	return twoWays{probe: probe, history: history, days: strings.Contains(history, "purchase_days")}
+}
 
 func statementTwoWays(name string) twoWays {
-	return twoWays{probe: statement(name), history: expand(historyTemplates, name, nil)}
+	return newTwoWays(statement(name), expand(historyTemplates, name, nil))
 }
 
 var historyAgreesSQL = statement("history_agrees")
@@ -30,11 +40,11 @@ func (s twoWays) pick(ctx context.Context, tx pgx.Tx, froms, tos []time.Time) (s
 	if s.probe == s.history { // the statement does not read the history
 		return s.probe, nil
 	}
-	complete, kept, err := historyState(ctx, tx)
-	if err != nil || !complete {
+	st, err := readHistoryState(ctx, tx, false)
+	if err != nil || !st.complete {
 		return s.probe, err
 	}
-	if !kept {
+	if !st.kept {
 		var agrees bool
 		if err := tx.QueryRow(ctx, historyAgreesSQL, froms, tos).Scan(&agrees); err != nil {
 			return "", fmt.Errorf("order history check: %w", err)
@@ -46,13 +56,26 @@ func (s twoWays) pick(ctx context.Context, tx pgx.Tx, froms, tos []time.Time) (s
 	return s.history, nil
 }
 
-// historyState reads whether order_history is complete and readable, and whether the triggers
-// keep it (contract.HistoryStateSQL).
-func historyState(ctx context.Context, tx pgx.Tx) (complete, kept bool, err error) {
-	if err = tx.QueryRow(ctx, contract.HistoryStateSQL).Scan(&complete, &kept); err != nil {
-		err = fmt.Errorf("order history state: %w", err)
+// historyState is what a transaction sees of order_history (contract.HistoryStateSQL): complete
+// and readable, kept by the triggers, and the zone of its purchase days ("" when unknown or not
+// asked for).
+type historyState struct {
+	complete, kept bool
+	zone           string
+}
+
+func readHistoryState(ctx context.Context, tx pgx.Tx, withZone bool) (historyState, error) {
+	var st historyState
+	var zoned bool
+	if err := tx.QueryRow(ctx, contract.HistoryStateSQL).Scan(&st.complete, &st.kept, &zoned); err != nil {
+		return st, fmt.Errorf("order history state: %w", err)
 	}
-	return complete, kept, err
+	if withZone && zoned && st.complete {
+		if err := tx.QueryRow(ctx, contract.HistoryZoneSQL).Scan(&st.zone); err != nil {
+			return st, fmt.Errorf("order history zone: %w", err)
+		}
+	}
+	return st, nil
 }
 
 // pickOne is pick for a single period.
@@ -61,22 +84,23 @@ func (s twoWays) pickOne(ctx context.Context, tx pgx.Tx, p Period) (string, erro
 }
 
 // pickKept is pick for statements that read whole customer histories as of a moment (the
-// segments, value bands, personas and audience figures): a history the shop keeps cannot be
-// checked against orders for all time cheaply, so only one kept by the triggers is read.
-func (s twoWays) pickKept(ctx context.Context, tx pgx.Tx) (string, error) {
+// segments, value bands, personas, audience and predicted CLV figures): a history the shop keeps
+// cannot be checked against orders for all time cheaply, so only one kept by the triggers is
+// read, and a form that reads purchase days only when they are days of the shop's zone.
+func (s twoWays) pickKept(ctx context.Context, tx pgx.Tx, zone string) (string, error) {
 	if s.probe == s.history {
 		return s.probe, nil
 	}
-	complete, kept, err := historyState(ctx, tx)
-	if err != nil || !complete || !kept {
+	st, err := readHistoryState(ctx, tx, s.days)
+	if err != nil || !st.complete || !st.kept || (s.days && st.zone != zone) {
 		return s.probe, err
 	}
 	return s.history, nil
 }
 
 // queryKept runs the form of stmt that pickKept chooses in tx, returning its rows and its text.
-func queryKept(ctx context.Context, tx pgx.Tx, stmt twoWays, args ...any) (pgx.Rows, string, error) {
-	sql, err := stmt.pickKept(ctx, tx)
+func (e *Engine) queryKept(ctx context.Context, tx pgx.Tx, stmt twoWays, args ...any) (pgx.Rows, string, error) {
+	sql, err := stmt.pickKept(ctx, tx, e.shop.Location.String())
 	if err != nil {
 		return nil, "", err
 	}

@@ -153,6 +153,24 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 		{"predicted CLV by persona", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.CLV(ctx, analytics.CLVQuery{View: "segments", Dimension: "persona"}, month)
 		}},
+		{"predicted CLV by gender in New York", nyShop, func(e *analytics.Engine) (data.Frames, error) {
+			return e.CLV(ctx, analytics.CLVQuery{View: "segments", Dimension: "gender"}, midMonth)
+		}},
+		{"predicted CLV customers", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CLV(ctx, analytics.CLVQuery{View: "customers", Limit: 200}, month)
+		}},
+		{"predicted CLV customers at risk, daily unit, at the month's first instant", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CLV(ctx, analytics.CLVQuery{View: "at_risk", Unit: "day", Limit: 200}, atTies)
+		}},
+		{"predicted CLV customers in New York", nyShop, func(e *analytics.Engine) (data.Frames, error) {
+			return e.CLV(ctx, analytics.CLVQuery{View: "customers", Limit: 200}, midMonth)
+		}},
+		{"predicted CLV fit", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CLV(ctx, analytics.CLVQuery{View: "fit"}, midMonth)
+		}},
+		{"predicted CLV holdout", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.CLV(ctx, analytics.CLVQuery{View: "holdout"}, analytics.Period{From: month.From.AddDate(0, -6, 0), To: month.To})
+		}},
 		{"events summary vs the previous period", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.CustomerEvents(ctx, analytics.EventsQuery{}, month, day)
 		}},
@@ -193,8 +211,12 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 	// read it even when it is behind elsewhere, so those are not asserted then).
 	// The as-of views read whole histories as of the range's end, and so only a history kept by
 	// the triggers.
-	asOf := map[string]bool{}
+	// The predicted CLV views read the history's purchase days, so only a history built in the
+	// shop's zone (builtZone).
+	asOf, days := map[string]bool{}, map[string]bool{}
+	builtZone := "UTC"
 	for _, v := range views {
+		days[v.name] = strings.HasPrefix(v.name, "predicted CLV")
 		if strings.HasPrefix(v.name, "segments ") || strings.HasPrefix(v.name, "value bands") || strings.HasPrefix(v.name, "personas") ||
 			strings.HasPrefix(v.name, "RFM") || strings.HasPrefix(v.name, "audience") || strings.HasPrefix(v.name, "predicted CLV") {
 			asOf[v.name] = true
@@ -207,11 +229,14 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 		t.Helper()
 		out := map[string]data.Frames{}
 		for _, v := range views {
-			frames, err := v.run(engineWithShop(t, dsn, "commerce", v.shop))
+			e, closeEngine := openEngine(t, dsn, "commerce", v.shop)
+			frames, err := v.run(e)
+			closeEngine()
 			if err != nil {
 				t.Fatalf("%s, %s: %v", state, v.name, err)
 			}
-			want := readsHistory && (!asOf[v.name] || !strings.HasPrefix(state, "kept by the shop"))
+			want := readsHistory && (!asOf[v.name] || !strings.HasPrefix(state, "kept by the shop")) &&
+				(!days[v.name] || v.shop.Location.String() == builtZone)
 			if got := readsHistoryTable.MatchString(frames[0].Meta.ExecutedQueryString); got != want && (want || !untouched[v.name]) {
 				t.Errorf("%s, %s: read order_history %v, want %v", state, v.name, got, want)
 			}
@@ -231,6 +256,18 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 	}
 
 	kept := read(t, "kept by triggers", true)
+	// Purchase days built in New York: the New York shop's predicted CLV reads them, the others
+	// read orders; the figures stay the same. Then back to UTC.
+	exec(`UPDATE commerce.order_history_zone SET zone = 'America/New_York'`)
+	if err := contract.CreateHistory(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	builtZone = "America/New_York"
+	same(t, "days in New York", read(t, "days in New York", true), kept)
+	if err := contract.CreateHistoryInZone(ctx, conn, "UTC"); err != nil {
+		t.Fatal(err)
+	}
+	builtZone = "UTC"
 	exec(`ALTER TABLE commerce.orders DISABLE TRIGGER USER`)
 	same(t, "kept by the shop, current", read(t, "kept by the shop, current", true), kept)
 
@@ -266,6 +303,10 @@ func TestOrderHistoryTriggers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
+	// Purchase days in Tokyo (UTC+9): the steps below place orders on both sides of its midnight.
+	if err := contract.CreateHistoryInZone(ctx, conn, "Asia/Tokyo"); err != nil {
+		t.Fatal(err)
+	}
 	// drift counts the rows where order_history and a fresh build differ.
 	drift := func() int {
 		t.Helper()
@@ -279,7 +320,13 @@ WITH fresh AS (
            min(placed_at) OVER (PARTITION BY customer_id ORDER BY placed_at, order_id ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_placed_at,
            min(placed_at) OVER (PARTITION BY customer_id) AS first_placed_at,
            (SELECT s.placed_at FROM commerce.orders s WHERE s.customer_id = o.customer_id AND s.is_valid
-            ORDER BY s.placed_at, s.order_id OFFSET 1 LIMIT 1) AS second_placed_at
+            ORDER BY s.placed_at, s.order_id OFFSET 1 LIMIT 1) AS second_placed_at,
+           (SELECT count(DISTINCT (s.placed_at AT TIME ZONE 'Asia/Tokyo')::date) FROM commerce.orders s
+            WHERE s.customer_id = o.customer_id AND s.is_valid AND (s.placed_at, s.order_id) <= (o.placed_at, o.order_id))::int AS purchase_days,
+           (SELECT sum(s.total) FROM commerce.orders s
+            WHERE s.customer_id = o.customer_id AND s.is_valid AND (s.placed_at, s.order_id) <= (o.placed_at, o.order_id)
+              AND (s.placed_at AT TIME ZONE 'Asia/Tokyo')::date = (SELECT min((f.placed_at AT TIME ZONE 'Asia/Tokyo')::date)
+                  FROM commerce.orders f WHERE f.customer_id = o.customer_id AND f.is_valid)) AS first_day_revenue
     FROM commerce.orders o WHERE is_valid
     WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id ROWS UNBOUNDED PRECEDING)
 )
@@ -300,6 +347,10 @@ SELECT count(*) FROM ((TABLE fresh EXCEPT ALL TABLE commerce.order_history)
 	steps := []struct{ name, sql string }{
 		{"bulk insert with ties and invalid orders", `INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total)
 		 SELECT i, i % 7, '2026-01-01Z'::timestamptz + (i % 5) * interval '1 day', i % 4 <> 0, i FROM generate_series(1, 200) i`},
+		{"orders on both sides of Tokyo's midnight (15:00 UTC)", `INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total)
+		 VALUES (301, 50, '2026-02-01 14:59:59Z', true, 1), (302, 50, '2026-02-01 15:00:00Z', true, 2),
+		        (303, 50, '2026-02-02 14:00:00Z', true, 4), (304, 50, '2026-02-02 15:30:00Z', false, 8),
+		        (305, 51, '2026-02-01 15:00:00Z', true, 16), (306, 51, '2026-02-02 14:59:59Z', true, 32)`},
 		{"an order moves to another customer", `UPDATE commerce.orders SET customer_id = 99 WHERE order_id = 10`},
 		{"orders become invalid and valid", `UPDATE commerce.orders SET is_valid = NOT is_valid WHERE order_id BETWEEN 1 AND 9`},
 		{"an order moves in time", `UPDATE commerce.orders SET placed_at = '2025-12-31Z' WHERE order_id = 33`},
@@ -317,14 +368,18 @@ SELECT count(*) FROM ((TABLE fresh EXCEPT ALL TABLE commerce.order_history)
 			t.Errorf("after %s: no history rows", s.name)
 		}
 	}
-	var complete, kept bool
+	var complete, kept, zoned bool
 	if _, err := conn.Exec(ctx, `SET search_path TO commerce`); err != nil {
 		t.Fatal(err)
 	}
-	if err := conn.QueryRow(ctx, contract.HistoryStateSQL).Scan(&complete, &kept); err != nil {
+	if err := conn.QueryRow(ctx, contract.HistoryStateSQL).Scan(&complete, &kept, &zoned); err != nil {
 		t.Fatal(err)
 	}
-	if !complete || !kept {
-		t.Errorf("history state complete %v kept %v, want both", complete, kept)
+	if !complete || !kept || !zoned {
+		t.Errorf("history state complete %v kept %v zoned %v, want all", complete, kept, zoned)
+	}
+	var zone string
+	if err := conn.QueryRow(ctx, contract.HistoryZoneSQL).Scan(&zone); err != nil || zone != "Asia/Tokyo" {
+		t.Errorf("history zone %q (%v), want Asia/Tokyo", zone, err)
 	}
 }

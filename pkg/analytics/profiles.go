@@ -61,7 +61,7 @@ func profileStatements(name string, dims ...string) map[string]twoWays {
 	out := map[string]twoWays{}
 	for _, d := range dims {
 		dim := profileDimensions[d]
-		out[d] = twoWays{probe: expand(sqlTemplates, name, dim), history: expand(historyTemplates, name, dim)}
+		out[d] = newTwoWays(expand(sqlTemplates, name, dim), expand(historyTemplates, name, dim))
 	}
 	return out
 }

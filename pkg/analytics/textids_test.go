@@ -175,6 +175,15 @@ func engineOn(t *testing.T, dsn, schema string) *analytics.Engine {
 // engineWithShop is an engine reading the contract from schema with the shop's definitions.
 func engineWithShop(t *testing.T, dsn, schema string, shop analytics.Shop) *analytics.Engine {
 	t.Helper()
+	e, closeEngine := openEngine(t, dsn, schema, shop)
+	t.Cleanup(closeEngine)
+	return e
+}
+
+// openEngine is engineWithShop for a caller that closes the engine and its pool itself (a test
+// that opens many engines, one at a time).
+func openEngine(t *testing.T, dsn, schema string, shop analytics.Shop) (*analytics.Engine, func()) {
+	t.Helper()
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -186,10 +195,8 @@ func engineWithShop(t *testing.T, dsn, schema string, shop analytics.Shop) *anal
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(db.Close)
 	e := analytics.New(db, shop)
-	t.Cleanup(e.Close)
-	return e
+	return e, func() { e.Close(); db.Close() }
 }
 
 // frameDiff describes how got differs from want in its fields' names and values ("" when equal).

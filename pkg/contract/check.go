@@ -25,6 +25,8 @@ type Report struct {
 	MissingIndexes []string
 	// HistoryKept is true when order_history is a table kept by history.sql's triggers on orders.
 	HistoryKept bool
+	// HistoryZone is the time zone of order_history's purchase days ("" when unknown).
+	HistoryZone string
 }
 
 // Has reports whether every relation of capability c is complete.
@@ -70,6 +72,17 @@ func (r Report) Summary() string {
 	return b.String()
 }
 
+// HistoryZoneHint is the health check's line for an order history whose purchase days are in
+// another zone than the shop's (shopZone, the datasource's setting): predicted CLV then reads the
+// orders instead, and the hint says how to rebuild the days ("" when nothing is wrong).
+func (r Report) HistoryZoneHint(shopZone string) string {
+	if !r.Has(History) || !r.HistoryKept || r.HistoryZone == "" || r.HistoryZone == shopZone {
+		return ""
+	}
+	return fmt.Sprintf(" The order history counts purchase days in %s, not in the shop time zone %s, so predicted CLV reads the orders instead (slower): run UPDATE %s.order_history_zone SET zone = '%s' and then history.sql again.",
+		r.HistoryZone, shopZone, r.Schema, shopZone)
+}
+
 func (r Report) gaps(c Capability) string {
 	var parts []string
 	for _, rel := range Relations {
@@ -99,9 +112,10 @@ var expectedIndexes = map[string][]string{
 }
 
 // HistoryStateSQL reads, for the contract schema on the search path, whether order_history has
-// every column of HistoryColumns and may be read (complete) and whether it is kept by history.sql's triggers
-// (kept: a table with all four triggers present and enabled on orders). A kept history changes in
-// the same transaction as orders, so it never disagrees with them.
+// every column of HistoryColumns and may be read (complete), whether it is kept by history.sql's triggers
+// (kept: a table with all four triggers present and enabled on orders; a kept history changes in
+// the same transaction as orders, so it never disagrees with them) and whether
+// order_history_zone, the zone of its purchase days, may be read (zoned).
 var HistoryStateSQL = fmt.Sprintf(`
 SELECT coalesce(has_table_privilege(to_regclass('order_history'), 'SELECT'), false)
        AND (SELECT count(*) = %d
@@ -113,7 +127,12 @@ SELECT coalesce(has_table_privilege(to_regclass('order_history'), 'SELECT'), fal
         WHERE t.tgrelid = to_regclass('orders')
           AND t.tgname IN ('order_history_insert', 'order_history_update', 'order_history_delete', 'order_history_truncate')
           AND t.tgenabled <> 'D'
-          AND t.tgfoid = to_regprocedure('order_history_keep()')) AS kept`, len(HistoryColumns), quotedList(HistoryColumns))
+          AND t.tgfoid = to_regprocedure('order_history_keep()')) AS kept,
+       coalesce(has_table_privilege(to_regclass('order_history_zone'), 'SELECT'), false) AS zoned`, len(HistoryColumns), quotedList(HistoryColumns))
+
+// HistoryZoneSQL reads the time zone of order_history's purchase days (run only when
+// HistoryStateSQL says zoned).
+const HistoryZoneSQL = `SELECT coalesce(max(built_zone), '') FROM order_history_zone`
 
 // quotedList renders the contract's own column names as SQL string literals (constant text: the
 // names are identifiers of this package, never user input).
@@ -173,8 +192,11 @@ WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'm', 'p', 'f')`, schema)
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		var complete bool
-		return tx.QueryRow(ctx, HistoryStateSQL).Scan(&complete, &r.HistoryKept)
+		var complete, zoned bool
+		if err := tx.QueryRow(ctx, HistoryStateSQL).Scan(&complete, &r.HistoryKept, &zoned); err != nil || !zoned {
+			return err
+		}
+		return tx.QueryRow(ctx, HistoryZoneSQL).Scan(&r.HistoryZone)
 	})
 	if err != nil {
 		return r, fmt.Errorf("contract check: %w", err)

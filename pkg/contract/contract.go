@@ -65,7 +65,7 @@ var Relations = []Relation{
 }
 
 // HistoryColumns are the columns of order_history the analytics read.
-var HistoryColumns = []string{"order_id", "customer_id", "placed_at", "total", "previous_placed_at", "earlier_orders", "earlier_revenue", "next_placed_at", "first_placed_at", "second_placed_at"}
+var HistoryColumns = []string{"order_id", "customer_id", "placed_at", "total", "previous_placed_at", "earlier_orders", "earlier_revenue", "next_placed_at", "first_placed_at", "second_placed_at", "purchase_days", "first_day_revenue"}
 
 // Create runs the contract DDL (tables, then indexes and order history when withIndexes) on conn. The DDL creates
 // the schema "commerce"; the caller may rename it afterwards.
@@ -85,12 +85,23 @@ func Create(ctx context.Context, conn *pgx.Conn, withIndexes bool) error {
 }
 
 // CreateHistory runs the order history DDL on conn: builds order_history from orders and installs
-// the triggers that keep it current.
+// the triggers that keep it current. Its purchase days are in the zone order_history_zone names
+// (UTC for a new one).
 func CreateHistory(ctx context.Context, conn *pgx.Conn) error {
 	if _, err := conn.Exec(ctx, HistorySQL); err != nil {
 		return fmt.Errorf("contract: create order history: %w", err)
 	}
 	return nil
+}
+
+// CreateHistoryInZone is CreateHistory with the purchase days in zone (a PostgreSQL time zone
+// name), set through history.sql's session setting order_history.zone.
+func CreateHistoryInZone(ctx context.Context, conn *pgx.Conn, zone string) error {
+	if _, err := conn.Exec(ctx, "SELECT set_config('order_history.zone', $1, false)", zone); err != nil {
+		return fmt.Errorf("contract: order history zone: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "SELECT set_config('order_history.zone', '', false)") //nolint:errcheck // the session's own setting
+	return CreateHistory(ctx, conn)
 }
 
 // CreateIndexes runs the index DDL on conn (idempotent).

@@ -101,7 +101,7 @@ func Load(ctx context.Context, conn *pgx.Conn, cfg Config, progress io.Writer) (
 	if err := contract.CreateIndexes(ctx, conn); err != nil {
 		return stats, fmt.Errorf("demo: %w", err)
 	}
-	if err := contract.CreateHistory(ctx, conn); err != nil {
+	if err := contract.CreateHistoryInZone(ctx, conn, s.cfg.TimeZone.String()); err != nil {
 		return stats, fmt.Errorf("demo: %w", err)
 	}
 	stats.Indexes = time.Since(start)

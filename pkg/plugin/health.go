@@ -23,7 +23,8 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if !report.Has(contract.Core) {
 		status = backend.HealthStatusError
 	}
-	return &backend.CheckHealthResult{Status: status, Message: report.Summary()}, nil
+	msg := report.Summary() + report.HistoryZoneHint(d.settings.Shop.Location.String())
+	return &backend.CheckHealthResult{Status: status, Message: msg}, nil
 }
 
 // connectionHint turns a failure to reach the database into a message that says what to check.

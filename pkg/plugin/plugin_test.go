@@ -127,6 +127,15 @@ func TestHealthReportsCapabilitiesAndIndexes(t *testing.T) {
 			t.Errorf("health message %q lacks %q", h.Message, want)
 		}
 	}
+	if strings.Contains(h.Message, "purchase days") {
+		t.Errorf("health message %q warns of a zone, but the history's is the shop's", h.Message)
+	}
+	// Purchase days in another zone than the shop's: the health check says how to mend it.
+	pgtest.Exec(t, dsn, `UPDATE commerce.order_history_zone SET built_zone = 'Asia/Tokyo'`)
+	h, _ = d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	if want := "counts purchase days in Asia/Tokyo, not in the shop time zone UTC"; !strings.Contains(h.Message, want) || !strings.Contains(h.Message, "SET zone = 'UTC'") {
+		t.Errorf("health message %q lacks %q and its remedy", h.Message, want)
+	}
 	// The history states the check tells apart: kept by the shop (triggers disabled), and absent.
 	for _, c := range []struct{ ddl, want string }{
 		{`ALTER TABLE commerce.orders DISABLE TRIGGER USER`, "order history: yes, kept by the shop"},

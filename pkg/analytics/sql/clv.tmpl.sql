@@ -14,6 +14,10 @@ constants, then the order read: "clv_orders" (every customer) or "clv_orders_ran
 with ids in [$4, $5], which clv_params must carry as first_customer and last_customer), so the
 per-customer read of an integer-keyed shop can be split into ranges read side by side (clv.go).
 Ids of other types (text, uuid) are read whole: the range bounds only make sense for integers.
+With order_history kept by its triggers and built in the shop's zone (history forms), the inputs
+come from each customer's last row before the moment instead: its purchase_days and
+first_day_revenue count the customer's days until then, so one row per customer is read, not
+every order.
 Cost: one pass over the valid orders before as_of in (customer_id, placed_at) order, straight from
 orders_valid_customer_placed_at (the local day is monotonic in placed_at, so no sort is needed
 for the window; count(DISTINCT) sorts within one customer's handful of days).
@@ -21,6 +25,19 @@ for the window; count(DISTINCT) sorts within one customer's handful of days).
 {{define "clv_orders"}}{{template "clv_orders_read" false}}{{end}}
 {{define "clv_orders_range"}}{{template "clv_orders_read" true}}{{end}}
 {{define "clv_orders_read" -}}
+{{- if history}}
+-- Each customer's last row of order_history before as_of {{- if .}} (customers with ids in [first_customer, last_customer]){{end}}:
+-- its purchase days and first day's revenue so far are the customer's until as_of.
+clv_orders AS (
+    SELECT h.customer_id, h.placed_at, h.total, h.earlier_revenue, h.first_placed_at,
+           h.purchase_days, h.first_day_revenue
+    FROM clv_params cp
+    JOIN order_history h ON coalesce(h.next_placed_at, 'infinity') >= cp.as_of AND h.placed_at < cp.as_of
+    {{- if .}}
+                        AND h.customer_id BETWEEN cp.first_customer AND cp.last_customer
+    {{- end}}
+)
+{{- else}}
 -- Each valid order before as_of {{- if .}} of the customers with ids in [first_customer, last_customer]{{end}},
 -- with its local day and its customer's first purchase day.
 clv_orders AS (
@@ -34,8 +51,20 @@ clv_orders AS (
     {{- end}}
 )
 {{- end}}
+{{- end}}
 {{define "clv_summaries" -}}
 -- One row per customer with a valid order before as_of.
+{{- if history}}
+clv_summaries AS (
+    SELECT o.customer_id,
+           o.purchase_days - 1 AS x,
+           (o.placed_at AT TIME ZONE cp.tz)::date - (o.first_placed_at AT TIME ZONE cp.tz)::date AS tx_days,
+           cp.end_day - (o.first_placed_at AT TIME ZONE cp.tz)::date AS t_days,
+           o.earlier_revenue + o.total - o.first_day_revenue AS repeat_value
+    FROM clv_orders o
+    CROSS JOIN clv_params cp
+)
+{{- else}}
 clv_summaries AS (
     SELECT o.customer_id,
            count(DISTINCT o.day) - 1 AS x,
@@ -46,4 +75,5 @@ clv_summaries AS (
     CROSS JOIN clv_params cp
     GROUP BY o.customer_id, cp.end_day
 )
+{{- end}}
 {{- end}}

@@ -13,16 +13,36 @@
 -- instead; the datasource then checks, per period, that it agrees with orders (same number of
 -- valid orders and revenue) and falls back to the probe where it does not.
 --
+-- Each row also counts the customer's purchase days so far and the revenue of their first one
+-- (local calendar days in the zone of order_history_zone, below), the inputs of predicted CLV, so
+-- that a customer's last row before a moment holds their model inputs.
+--
 -- Idempotent: running it again rebuilds the table.
 
 SET search_path TO commerce;
+
+-- The time zone of the purchase days: the shop's time zone, as the datasource's setting names it.
+-- To change it, set zone (UPDATE order_history_zone SET zone = 'Europe/Berlin') and run this file
+-- again; or run it with the session setting order_history.zone (for example
+-- PGOPTIONS='-c order_history.zone=Europe/Berlin' psql -f history.sql). built_zone is the zone the
+-- rows were built in; the triggers keep using it until the next run, so rows never mix two zones.
+-- The datasource reads the purchase days only when built_zone is its shop time zone.
+CREATE TABLE IF NOT EXISTS order_history_zone (
+    one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row),
+    zone text NOT NULL,
+    built_zone text
+);
+INSERT INTO order_history_zone (zone) SELECT 'UTC' WHERE NOT EXISTS (SELECT FROM order_history_zone);
+UPDATE order_history_zone SET zone = current_setting('order_history.zone')
+WHERE coalesce(current_setting('order_history.zone', true), '') <> '';
 
 -- The column types follow orders (ids may be bigint, text or uuid; earlier_revenue has the type
 -- of sum(total), so it holds a lifetime's revenue).
 CREATE TABLE IF NOT EXISTS order_history AS
 SELECT order_id, customer_id, placed_at, total, placed_at AS previous_placed_at, 0 AS earlier_orders,
        sum(total) OVER () AS earlier_revenue, placed_at AS next_placed_at,
-       placed_at AS first_placed_at, placed_at AS second_placed_at
+       placed_at AS first_placed_at, placed_at AS second_placed_at,
+       0 AS purchase_days, sum(total) OVER () AS first_day_revenue
 FROM orders
 WITH NO DATA;
 -- A table built by an earlier version of this file lacks the newer columns (the build fills them).
@@ -31,6 +51,8 @@ ALTER TABLE order_history ADD COLUMN IF NOT EXISTS earlier_revenue numeric;
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS next_placed_at timestamptz;
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS first_placed_at timestamptz;
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS second_placed_at timestamptz;
+ALTER TABLE order_history ADD COLUMN IF NOT EXISTS purchase_days integer;
+ALTER TABLE order_history ADD COLUMN IF NOT EXISTS first_day_revenue numeric;
 
 -- Statement-level, so a bulk change refreshes each customer once: a customer's rows are
 -- recomputed from orders as a whole when one of their orders is added, removed, moved or changes
@@ -55,15 +77,26 @@ BEGIN
     END;
     EXECUTE format('DELETE FROM %1$I.order_history WHERE customer_id IN (%2$s)', TG_TABLE_SCHEMA, changed);
     EXECUTE format($q$
-        INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at)
-        SELECT order_id, customer_id, placed_at, total,
-               lag(placed_at) OVER w, row_number() OVER w - 1,
-               coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
-               lead(placed_at) OVER w,
-               first_value(placed_at) OVER w,
-               nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-        FROM %1$I.orders
-        WHERE is_valid AND customer_id IN (%2$s)
+        INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at, purchase_days, first_day_revenue)
+        SELECT order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue,
+               next_placed_at, first_placed_at, second_placed_at,
+               count(*) FILTER (WHERE day IS DISTINCT FROM previous_day) OVER w,
+               sum(total) FILTER (WHERE day = first_day) OVER w
+        FROM (
+            SELECT order_id, customer_id, placed_at, total,
+                   lag(placed_at) OVER w AS previous_placed_at, row_number() OVER w - 1 AS earlier_orders,
+                   coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS earlier_revenue,
+                   lead(placed_at) OVER w AS next_placed_at,
+                   first_value(placed_at) OVER w AS first_placed_at,
+                   nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS second_placed_at,
+                   (placed_at AT TIME ZONE z.built_zone)::date AS day,
+                   lag((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS previous_day,
+                   first_value((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS first_day
+            FROM %1$I.orders
+            CROSS JOIN %1$I.order_history_zone z
+            WHERE is_valid AND customer_id IN (%2$s)
+            WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id)
+        ) r
         WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id)$q$, TG_TABLE_SCHEMA, changed);
     RETURN NULL;
 END
@@ -88,15 +121,29 @@ DROP INDEX IF EXISTS order_history_placed_at;
 DROP INDEX IF EXISTS order_history_customer_id;
 DROP INDEX IF EXISTS order_history_last;
 TRUNCATE order_history;
-INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at)
-SELECT order_id, customer_id, placed_at, total,
-       lag(placed_at) OVER w, row_number() OVER w - 1,
-       coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),
-       lead(placed_at) OVER w,
-       first_value(placed_at) OVER w,
-       nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-FROM orders
-WHERE is_valid
+UPDATE order_history_zone SET built_zone = zone;
+-- A purchase day is a local calendar day with a valid order: a row starts one when its day differs
+-- from the previous row's (the day is monotonic in placed_at).
+INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at, purchase_days, first_day_revenue)
+SELECT order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue,
+       next_placed_at, first_placed_at, second_placed_at,
+       count(*) FILTER (WHERE day IS DISTINCT FROM previous_day) OVER w,
+       sum(total) FILTER (WHERE day = first_day) OVER w
+FROM (
+    SELECT order_id, customer_id, placed_at, total,
+           lag(placed_at) OVER w AS previous_placed_at, row_number() OVER w - 1 AS earlier_orders,
+           coalesce(sum(total) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS earlier_revenue,
+           lead(placed_at) OVER w AS next_placed_at,
+           first_value(placed_at) OVER w AS first_placed_at,
+           nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS second_placed_at,
+           (placed_at AT TIME ZONE z.built_zone)::date AS day,
+           lag((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS previous_day,
+           first_value((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS first_day
+    FROM orders
+    CROSS JOIN order_history_zone z
+    WHERE is_valid
+    WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id)
+) r
 WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id);
 
 -- Period scans (index-only), the per-customer refresh, and the as-of figures.
