@@ -45,16 +45,41 @@ islands AS (
     FROM numbered
     GROUP BY set_id, customer_id, island
 ),
+-- Followers at t = islands with starts < t <= ends = (islands starting before t) − (islands
+-- ending before t): each island counts +1 at its start and −1 at its end, and the counts are
+-- summed per gap between the sorted distinct period ends (width_bucket: how many ends are at or
+-- before the time), so every island is read twice, not once per period.
+period_ends AS (
+    SELECT array_agg(DISTINCT period_to ORDER BY period_to) AS ends FROM ranges
+),
+island_steps AS (
+    SELECT i.set_id, width_bucket(i.starts, pe.ends) AS gap, count(*) AS step
+    FROM islands i CROSS JOIN period_ends pe
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT i.set_id, width_bucket(i.ends, pe.ends), -count(*)
+    FROM islands i CROSS JOIN period_ends pe
+    GROUP BY 1, 2
+),
 totals AS (
-    SELECT r.range_no, i.set_id, count(*) AS followers
+    SELECT r.range_no, st.set_id, sum(st.step)::bigint AS followers
     FROM ranges r
-    JOIN islands i ON i.starts < r.period_to AND i.ends >= r.period_to
-    GROUP BY r.range_no, i.set_id
+    CROSS JOIN period_ends pe
+    JOIN island_steps st ON st.gap < array_position(pe.ends, r.period_to)
+    GROUP BY r.range_no, st.set_id
+),
+-- Only follows started inside the ranges' span can be new in one of them: those are set apart
+-- first (materialized), so that each range is matched against them, not against every follow.
+span_follows AS MATERIALIZED (
+    SELECT sf.*
+    FROM set_follows sf
+    WHERE sf.starts >= (SELECT min(period_from) FROM ranges)
+      AND sf.starts < (SELECT max(period_to) FROM ranges)
 ),
 new_followers AS (
     SELECT DISTINCT r.range_no, sf.set_id, sf.customer_id
     FROM ranges r
-    JOIN set_follows sf
+    JOIN span_follows sf
       ON sf.starts >= r.period_from AND sf.starts < r.period_to AND sf.ends >= r.period_to
 ),
 viewers AS (
