@@ -41,7 +41,7 @@ const (
 var audienceStateValues = []string{"new", "active", "slipping away", "lost"}
 
 var (
-	audienceStatesSQL = statement("audience_states")
+	audienceStatesSQL = statementTwoWays("audience_states")
 	// audienceProductsSQL is the popular-products statement of each dimension.
 	audienceProductsSQL = func() map[string]twoWays {
 		out := map[string]twoWays{}
@@ -72,7 +72,7 @@ func (e *Engine) AudienceGrowth(ctx context.Context, q AudienceQuery, p Period, 
 
 // audienceStatesAt counts the customers of each audience state as of each instant (ascending):
 // out[state][i] as of instants[i]. One statement, whatever the number of instants.
-func (e *Engine) audienceStatesAt(ctx context.Context, instants []time.Time) (map[string][]int64, error) {
+func (e *Engine) audienceStatesAt(ctx context.Context, instants []time.Time) (map[string][]int64, string, error) {
 	n := len(instants)
 	newFroms := make([]time.Time, n)
 	for i, t := range instants {
@@ -80,15 +80,17 @@ func (e *Engine) audienceStatesAt(ctx context.Context, instants []time.Time) (ma
 		// The statement searches the edges in order (width_bucket): they must not go back, which
 		// holds for whole local hours and days; refuse rather than miscount otherwise.
 		if i > 0 && (!t.After(instants[i-1]) || newFroms[i].Before(newFroms[i-1])) {
-			return nil, fmt.Errorf("audience states: instants %s and %s out of order", instants[i-1], t)
+			return nil, "", fmt.Errorf("audience states: instants %s and %s out of order", instants[i-1], t)
 		}
 	}
 	deltas := map[string][]int64{}
 	for _, s := range audienceStateValues {
 		deltas[s] = make([]int64, n)
 	}
+	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, audienceStatesSQL, instants, newFroms, e.shop.AtRiskDays, e.shop.LapsedDays)
+		rs, ran, err := e.queryKept(ctx, tx, audienceStatesSQL, instants, newFroms, e.shop.AtRiskDays, e.shop.LapsedDays)
+		sql = ran
 		if err != nil {
 			return err
 		}
@@ -107,7 +109,7 @@ func (e *Engine) audienceStatesAt(ctx context.Context, instants []time.Time) (ma
 		return rs.Err()
 	})
 	if err != nil {
-		return nil, explain("audience states", err)
+		return nil, "", explain("audience states", err)
 	}
 	// The statement answers where each state's ranges start (+1) and end (−1): running sums.
 	for _, s := range audienceStateValues {
@@ -117,7 +119,7 @@ func (e *Engine) audienceStatesAt(ctx context.Context, instants []time.Time) (ma
 			deltas[s][i] = sum
 		}
 	}
-	return deltas, nil
+	return deltas, sql, nil
 }
 
 // audienceStates answers the customers by audience state at the end of each bucket: a wide time
@@ -131,7 +133,7 @@ func (e *Engine) audienceStates(ctx context.Context, q AudienceQuery, p Period, 
 	for i, b := range buckets {
 		ends[i] = b.To
 	}
-	counts, err := e.audienceStatesAt(ctx, ends)
+	counts, sql, err := e.audienceStatesAt(ctx, ends)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +151,7 @@ func (e *Engine) audienceStates(ctx context.Context, q AudienceQuery, p Period, 
 			fields[s].Append(counts[s][i])
 		}
 	}
-	frame := f.frame(audienceStatesSQL)
+	frame := f.frame(sql)
 	frame.Meta.PreferredVisualization = data.VisTypeGraph
 	frame.Meta.Custom = map[string]string{"period": p.String()}
 	return data.Frames{frame}, nil
@@ -179,7 +181,7 @@ func (e *Engine) audienceActiveHistory(ctx context.Context, p Period) (data.Fram
 	for i, m := range activeHistoryMonths {
 		instants[k-1-i] = to.AddDate(0, -m, 0)
 	}
-	counts, err := e.audienceStatesAt(ctx, instants)
+	counts, sql, err := e.audienceStatesAt(ctx, instants)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +199,7 @@ func (e *Engine) audienceActiveHistory(ctx context.Context, p Period) (data.Fram
 		customers.Append(active[j])
 		chg.Append(change(float64(now), float64(active[j])))
 	}
-	frame := f.frame(audienceStatesSQL)
+	frame := f.frame(sql)
 	frame.Meta.Custom = map[string]string{"as_of": to.Format(time.RFC3339)}
 	return data.Frames{frame}, nil
 }

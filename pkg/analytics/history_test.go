@@ -150,6 +150,18 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 		{"audience popular products of active customers", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.AudienceGrowth(ctx, analytics.AudienceQuery{View: "popular_products", Dimension: "audience_state", Segment: "active"}, month, day)
 		}},
+		{"audience states, daily", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.AudienceGrowth(ctx, analytics.AudienceQuery{Bucket: "day"}, month, day)
+		}},
+		{"audience states, hourly around the month's first instant", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.AudienceGrowth(ctx, analytics.AudienceQuery{Bucket: "hour"}, analytics.Period{From: month.From.Add(-6 * time.Hour), To: month.From.Add(6 * time.Hour)}, time.Hour)
+		}},
+		{"audience states, weekly in New York", nyShop, func(e *analytics.Engine) (data.Frames, error) {
+			return e.AudienceGrowth(ctx, analytics.AudienceQuery{Bucket: "week"}, analytics.Period{From: nyWeek.From.AddDate(0, 0, -56), To: nyWeek.To}, day)
+		}},
+		{"audience active history", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.AudienceGrowth(ctx, analytics.AudienceQuery{View: "active_history"}, month, day)
+		}},
 		{"predicted CLV by persona", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.CLV(ctx, analytics.CLVQuery{View: "segments", Dimension: "persona"}, month)
 		}},

@@ -28,6 +28,14 @@ WITH params AS NOT MATERIALIZED (
 -- Each valid order of a contact (a customers row) before the last instant, with the customer's
 -- next valid order and first valid order. Orders at the same instant give empty ranges.
 valid_orders AS (
+{{- if history}}
+    -- order_history carries both times: only the rows whose next order (if any) comes at or after
+    -- the first instant can cover one, found through order_history_last; no window pass.
+    SELECT h.customer_id, h.placed_at, h.next_placed_at AS next_at, h.first_placed_at AS first_at
+    FROM params p
+    JOIN order_history h ON coalesce(h.next_placed_at, 'infinity') >= p.ends[1] AND h.placed_at < p.ends[p.n]
+    WHERE EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = h.customer_id)
+{{- else}}
     SELECT o.customer_id, o.placed_at,
            lead(o.placed_at) OVER w AS next_at,
            first_value(o.placed_at) OVER w AS first_at
@@ -35,6 +43,7 @@ valid_orders AS (
     JOIN orders o ON o.is_valid AND o.placed_at < p.ends[p.n]
     WHERE EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = o.customer_id)
     WINDOW w AS (PARTITION BY o.customer_id ORDER BY o.placed_at)
+{{- end}}
 ),
 -- The instants whose last valid order is this one: [seg_lo, seg_hi) (orders whose next order comes
 -- before the first instant have none). Within them the order is recent (active) before risk_at,
