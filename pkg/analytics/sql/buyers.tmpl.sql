@@ -21,15 +21,33 @@ period_buyers and classified_buyers (new or repeat) for every buyer of each peri
 content_buyers the same two CTEs for the buyers of orders with a content_id only, for rankings by
 content, so that no other buyer's history is probed.
 */}}
-{{define "period_buyers"}}{{template "period_buyers_of" false}}{{end}}
-{{define "content_buyers"}}{{template "period_buyers_of" true}}{{end}}
+{{define "period_buyers"}}{{template "period_buyers_of" "classes"}}{{end}}
+{{define "content_buyers"}}{{template "period_buyers_of" "content"}}{{end}}
+{{/* period_buyer_revenue: period_buyers with each buyer's revenue in the period (the summary). */}}
+{{define "period_buyer_revenue"}}{{template "period_buyers_of" "revenue"}}{{end}}
 {{define "period_buyers_of"}}
-{{- if and history (not .)}}
+{{- if and history (eq . "classes")}}
 {{/*
 With order_history (each valid order with the time of the customer's valid order before it): of a
-buyer's orders in the period, only their first has its previous order before the period's start,
-so the buyer is repeat when some order's previous order lies in [look-back start, period start).
-Classification and revenue come from the period's rows alone.
+buyer's orders in the period, exactly one, their first, has its previous order before the
+period's start (or none; a second order at the same instant has the first as its previous), so
+those rows are the period's buyers, one each, and the buyer is repeat when that previous order
+lies in the look-back. No grouping: the classes only (revenue is not a column here).
+*/}}
+classified_buyers AS MATERIALIZED (
+    SELECT p.period,
+           h.customer_id,
+           coalesce(h.previous_placed_at >= p.lookback_from, false) AS is_repeat
+    FROM periods p
+    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
+    WHERE h.previous_placed_at IS NULL OR h.previous_placed_at < p.period_from
+)
+{{- else if and history (eq . "revenue")}}
+{{/*
+The same with each buyer's revenue: of a buyer's orders in the period, only their first has its
+previous order before the period's start, so the buyer is repeat when some order's previous
+order lies in [look-back start, period start). Classification and revenue come from the
+period's rows alone.
 */}}
 classified_buyers AS MATERIALIZED (
     SELECT p.period,
@@ -45,7 +63,7 @@ classified_buyers AS MATERIALIZED (
 period_buyers AS (
     SELECT p.period, o.customer_id, sum(o.total) AS revenue
     {{template "period_orders"}}
-    {{- if .}} AND o.content_id IS NOT NULL{{end}}
+    {{- if eq . "content"}} AND o.content_id IS NOT NULL{{end}}
     GROUP BY p.period, o.customer_id
 ),
 {{template "classified_buyers"}}

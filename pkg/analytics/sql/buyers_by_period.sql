@@ -6,7 +6,7 @@ WITH periods AS (
     FROM unnest($1::timestamptz[], $2::timestamptz[], $3::timestamptz[])
          WITH ORDINALITY AS p (period_from, period_to, lookback_from, ord)
 ),
-{{template "period_buyers"}}
+{{template "period_buyer_revenue"}}
 SELECT period, is_repeat, count(*) AS buyers, sum(revenue)::float8 AS revenue
 FROM classified_buyers
 GROUP BY period, is_repeat
