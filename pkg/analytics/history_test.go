@@ -99,6 +99,12 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 		{"profile of repeat buyers by age", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.Buyers(ctx, analytics.BuyersQuery{View: "profile", Group: "repeat", Dimension: "age_band"}, month, day)
 		}},
+		{"profile of all buyers by country", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{View: "profile", Group: "all", Dimension: "country"}, month, day)
+		}},
+		{"profile of all buyers by video preference in a New York week", nyShop, func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{View: "profile", Group: "all", Dimension: "video_preference"}, nyWeek, day)
+		}},
 		{"followers by buyer status", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.Followers(ctx, analytics.FollowersQuery{View: "profile", Dimension: "buyer_status"}, month, day)
 		}},
@@ -236,7 +242,7 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 	}
 	untouched := map[string]bool{"summary of an empty period": true, "summary of a New York week": true, "weekly trend in New York, all history": true,
 		"events summary of a New York week vs a year before": true, "customers summary of a New York week vs a year before": true,
-		"customers acquisition, weekly in New York": true}
+		"customers acquisition, weekly in New York": true, "profile of all buyers by video preference in a New York week": true}
 	read := func(t *testing.T, state string, readsHistory bool) map[string]data.Frames {
 		t.Helper()
 		out := map[string]data.Frames{}

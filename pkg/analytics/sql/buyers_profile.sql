@@ -15,9 +15,17 @@ WITH periods AS NOT MATERIALIZED (
 -- straight from the period's orders; the two branches are gated by $4, so the profile of all
 -- buyers never probes a history and the others never scan twice.
 grp AS (
+{{- if history}}
+    -- Each buyer's first row of the period in order_history (see period_buyers): one per buyer.
+    SELECT h.customer_id
+    FROM periods p
+    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
+    WHERE $4 = 'all' AND (h.previous_placed_at IS NULL OR h.previous_placed_at < p.period_from)
+{{- else}}
     SELECT DISTINCT o.customer_id
     {{template "period_orders"}}
     WHERE $4 = 'all'
+{{- end}}
     UNION ALL
     SELECT customer_id
     FROM classified_buyers
