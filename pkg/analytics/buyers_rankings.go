@@ -8,7 +8,7 @@ import (
 )
 
 var (
-	buyersChannelsSQL = statement("buyers_channels")
+	buyersChannelsSQL = statementTwoWays("buyers_channels")
 	buyersProductsSQL = statementTwoWays("buyers_products")
 	buyersProfileSQL  = profileStatements("buyers_profile",
 		"age_band", "gender", "follower_status", "device_price_band", "country", "region", "video_preference")
@@ -58,8 +58,13 @@ func (e *Engine) buyersChannels(ctx context.Context, q BuyersQuery, p Period) (d
 	f.int("new_buyers", "New buyers", "short")
 	f.int("repeat_buyers", "Repeat buyers", "short")
 	f.int("buyers", "Buyers", "short")
+	var sql string
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, buyersChannelsSQL, p.From, p.To, e.lookback(p.From), q.ContentKind, by, n)
+		var err error
+		if sql, err = buyersChannelsSQL.pickOne(ctx, tx, p); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, sql, p.From, p.To, e.lookback(p.From), q.ContentKind, by, n)
 		if err != nil {
 			return err
 		}
@@ -69,7 +74,7 @@ func (e *Engine) buyersChannels(ctx context.Context, q BuyersQuery, p Period) (d
 	if err != nil {
 		return nil, explain("buyers channels", err)
 	}
-	return data.Frames{f.frame(buyersChannelsSQL)}, nil
+	return data.Frames{f.frame(sql)}, nil
 }
 
 // buyersProducts ranks products by the revenue of their order lines from new and repeat buyers.

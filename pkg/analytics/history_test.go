@@ -99,6 +99,12 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 		{"profile of repeat buyers by age", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.Buyers(ctx, analytics.BuyersQuery{View: "profile", Group: "repeat", Dimension: "age_band"}, month, day)
 		}},
+		{"channels ranked by repeat buyers' revenue", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{View: "channels", RankBy: "repeat", TopN: 100}, month, day)
+		}},
+		{"LIVE channels of a New York week, all-history look-back", func() analytics.Shop { s := nyShop; s.NewBuyerLookbackDays = 0; return s }(), func(e *analytics.Engine) (data.Frames, error) {
+			return e.Buyers(ctx, analytics.BuyersQuery{View: "channels", ContentKind: "live", TopN: 100}, nyWeek, day)
+		}},
 		{"profile of all buyers by country", analytics.DefaultShop(), func(e *analytics.Engine) (data.Frames, error) {
 			return e.Buyers(ctx, analytics.BuyersQuery{View: "profile", Group: "all", Dimension: "country"}, month, day)
 		}},
@@ -242,7 +248,8 @@ func TestOrderHistoryFormsGiveTheSameFigures(t *testing.T) {
 	}
 	untouched := map[string]bool{"summary of an empty period": true, "summary of a New York week": true, "weekly trend in New York, all history": true,
 		"events summary of a New York week vs a year before": true, "customers summary of a New York week vs a year before": true,
-		"customers acquisition, weekly in New York": true, "profile of all buyers by video preference in a New York week": true}
+		"customers acquisition, weekly in New York": true, "profile of all buyers by video preference in a New York week": true,
+		"LIVE channels of a New York week, all-history look-back": true}
 	read := func(t *testing.T, state string, readsHistory bool) map[string]data.Frames {
 		t.Helper()
 		out := map[string]data.Frames{}

@@ -19,14 +19,15 @@ FROM periods p
 {{/*
 period_buyers and classified_buyers (new or repeat) for every buyer of each period;
 content_buyers the same two CTEs for the buyers of orders with a content_id only, for rankings by
-content, so that no other buyer's history is probed.
+content, so that no other buyer's history is probed (with order_history nothing is probed, and
+content_buyers classifies every buyer: reading their first rows costs less than the probes).
 */}}
 {{define "period_buyers"}}{{template "period_buyers_of" "classes"}}{{end}}
 {{define "content_buyers"}}{{template "period_buyers_of" "content"}}{{end}}
 {{/* period_buyer_revenue: period_buyers with each buyer's revenue in the period (the summary). */}}
 {{define "period_buyer_revenue"}}{{template "period_buyers_of" "revenue"}}{{end}}
 {{define "period_buyers_of"}}
-{{- if and history (eq . "classes")}}
+{{- if and history (or (eq . "classes") (eq . "content"))}}
 {{/*
 With order_history (each valid order with the time of the customer's valid order before it): of a
 buyer's orders in the period, exactly one, their first, has its previous order before the
