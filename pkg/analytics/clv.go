@@ -227,6 +227,11 @@ func (e *Engine) clvReadRanges(ctx context.Context, asOf time.Time) ([][2]int64,
 		default:
 			return nil
 		}
+		// The history form reads one row per customer through order_history_last, which is not
+		// ordered by customer: each range would scan all of it, so it is read whole.
+		if sql, err := clvCustomersSQL.pickKept(ctx, tx, e.shop.Location.String()); err != nil || sql == clvCustomersSQL.history {
+			return err
+		}
 		var lo, hi *int64
 		if err := tx.QueryRow(ctx, `SELECT min(customer_id)::bigint, max(customer_id)::bigint FROM orders WHERE is_valid AND placed_at < $1`, asOf).Scan(&lo, &hi); err != nil {
 			return err
