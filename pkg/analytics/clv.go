@@ -178,7 +178,7 @@ func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput
 		}
 	}
 	if ranges == nil {
-		// Ids that are not integers: one read of every customer.
+		// Ids that are not integers, or the history form: one read of every customer.
 		err := read(ctx, clvCustomersAllSQL, args(), func(batch []clvInput) error {
 			deliver(batch)
 			return nil

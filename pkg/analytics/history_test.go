@@ -393,10 +393,32 @@ SELECT count(*) FROM ((TABLE fresh EXCEPT ALL TABLE commerce.order_history)
 			t.Errorf("after %s: no history rows", s.name)
 		}
 	}
-	var complete, kept, zoned bool
+	// The zone's row deleted by hand: the triggers still keep a row per valid order (with no
+	// days), and the datasource no longer sees a zone, so it does not read the days.
+	if _, err := conn.Exec(ctx, `DELETE FROM commerce.order_history_zone;
+		INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total)
+		SELECT i, i % 3, '2026-03-01Z'::timestamptz + i * interval '1 hour', true, i FROM generate_series(1, 5) i`); err != nil {
+		t.Fatal(err)
+	}
+	var valid, rows, days int
+	if err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM commerce.orders WHERE is_valid),
+		(SELECT count(*) FROM commerce.order_history), (SELECT count(purchase_days) FROM commerce.order_history)`).Scan(&valid, &rows, &days); err != nil {
+		t.Fatal(err)
+	}
+	if rows != valid || valid != 5 || days != 0 {
+		t.Errorf("without a zone row: %d history rows for %d valid orders (want 5), %d with days (want 0)", rows, valid, days)
+	}
 	if _, err := conn.Exec(ctx, `SET search_path TO commerce`); err != nil {
 		t.Fatal(err)
 	}
+	var noZone string
+	if err := conn.QueryRow(ctx, contract.HistoryZoneSQL).Scan(&noZone); err != nil || noZone != "" {
+		t.Errorf("history zone without a row: %q (%v), want empty", noZone, err)
+	}
+	if err := contract.CreateHistoryInZone(ctx, conn, "Asia/Tokyo"); err != nil {
+		t.Fatal(err)
+	}
+	var complete, kept, zoned bool
 	if err := conn.QueryRow(ctx, contract.HistoryStateSQL).Scan(&complete, &kept, &zoned); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,9 @@ SET search_path TO commerce;
 -- again; or run it with the session setting order_history.zone (for example
 -- PGOPTIONS='-c order_history.zone=Europe/Berlin' psql -f history.sql). built_zone is the zone the
 -- rows were built in; the triggers keep using it until the next run, so rows never mix two zones.
--- The datasource reads the purchase days only when built_zone is its shop time zone.
+-- The datasource reads the purchase days only when built_zone is its shop time zone. The build
+-- and the triggers join this table with LEFT JOIN: were its row deleted, the history would still
+-- get every order (with null days, which the datasource then does not read), never lose rows.
 CREATE TABLE IF NOT EXISTS order_history_zone (
     one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row),
     zone text NOT NULL,
@@ -80,7 +82,7 @@ BEGIN
         INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at, purchase_days, first_day_revenue)
         SELECT order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue,
                next_placed_at, first_placed_at, second_placed_at,
-               count(*) FILTER (WHERE day IS DISTINCT FROM previous_day) OVER w,
+               CASE WHEN day IS NOT NULL THEN count(*) FILTER (WHERE day IS DISTINCT FROM previous_day) OVER w END,
                sum(total) FILTER (WHERE day = first_day) OVER w
         FROM (
             SELECT order_id, customer_id, placed_at, total,
@@ -93,7 +95,7 @@ BEGIN
                    lag((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS previous_day,
                    first_value((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS first_day
             FROM %1$I.orders
-            CROSS JOIN %1$I.order_history_zone z
+            LEFT JOIN %1$I.order_history_zone z ON true
             WHERE is_valid AND customer_id IN (%2$s)
             WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id)
         ) r
@@ -127,7 +129,7 @@ UPDATE order_history_zone SET built_zone = zone;
 INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at, purchase_days, first_day_revenue)
 SELECT order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue,
        next_placed_at, first_placed_at, second_placed_at,
-       count(*) FILTER (WHERE day IS DISTINCT FROM previous_day) OVER w,
+       CASE WHEN day IS NOT NULL THEN count(*) FILTER (WHERE day IS DISTINCT FROM previous_day) OVER w END,
        sum(total) FILTER (WHERE day = first_day) OVER w
 FROM (
     SELECT order_id, customer_id, placed_at, total,
@@ -140,7 +142,7 @@ FROM (
            lag((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS previous_day,
            first_value((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS first_day
     FROM orders
-    CROSS JOIN order_history_zone z
+    LEFT JOIN order_history_zone z ON true
     WHERE is_valid
     WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id)
 ) r
