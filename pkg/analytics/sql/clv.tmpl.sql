@@ -28,11 +28,21 @@ for the window; count(DISTINCT) sorts within one customer's handful of days).
 {{- if history}}
 -- Each customer's last row of order_history before as_of {{- if .}} (customers with ids in [first_customer, last_customer]){{end}}:
 -- its purchase days and first day's revenue so far are the customer's until as_of.
+-- Two parts, as in last_rows (dimensions.tmpl.sql): the rows with no next order, then those whose
+-- next order is at or after as_of.
 clv_orders AS (
     SELECT h.customer_id, h.placed_at, h.total, h.earlier_revenue, h.first_placed_at,
            h.purchase_days, h.first_day_revenue
     FROM clv_params cp
-    JOIN order_history h ON coalesce(h.next_placed_at, 'infinity') >= cp.as_of AND h.placed_at < cp.as_of
+    JOIN order_history h ON h.next_placed_at IS NULL AND h.placed_at < cp.as_of
+    {{- if .}}
+                        AND h.customer_id BETWEEN cp.first_customer AND cp.last_customer
+    {{- end}}
+    UNION ALL
+    SELECT h.customer_id, h.placed_at, h.total, h.earlier_revenue, h.first_placed_at,
+           h.purchase_days, h.first_day_revenue
+    FROM clv_params cp
+    JOIN order_history h ON h.next_placed_at >= cp.as_of AND h.placed_at < cp.as_of
     {{- if .}}
                         AND h.customer_id BETWEEN cp.first_customer AND cp.last_customer
     {{- end}}

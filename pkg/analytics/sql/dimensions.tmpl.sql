@@ -14,7 +14,8 @@ Every segment statement takes the same parameters, all bound (the "params" row):
   $10 reference year of ages                     $11 device-price band edges
 The statement is expanded with a segmentSQL (segments.go): .Attempted adds orders attempted,
 .Email() the email engagement (email_events), .FirstOrder() the first valid order's channel and
-store. Nothing else varies, and no user text reaches the SQL.
+store, .Days (history form) each customer's purchase days and first day's revenue, predicted CLV's
+inputs. Nothing else varies, and no user text reaches the SQL.
 
 Cost: one scan of the valid orders before as_of, in (customer_id, placed_at) order straight from
 orders_valid_customer_placed_at, numbers each customer's orders (for the second order) and groups
@@ -24,7 +25,8 @@ contact_dims once, so PostgreSQL inlines the chain and drops every column, windo
 statement does not use: a gender breakdown sorts nothing, a snapshot numbers no orders.
 With the optional order_history kept by its triggers (the history form), each customer's figures
 come from their last row before as_of (and before annual_from): one row per customer is read
-instead of every order.
+instead of every order, and for as_of after a customer's last order (most customers, when as_of
+is recent) that row comes from the index order_history_current without visiting the table.
 */}}
 {{define "contact_stats" -}}
 {{template "dimension_params"}},
@@ -49,27 +51,39 @@ params AS NOT MATERIALIZED (
 )
 {{- end}}
 
-{{define "contact_orders"}}
-{{- if history}}
--- Each customer's valid orders before as_of, from their last row of order_history before it (the
--- one whose next order is at or after as_of, or that has none): their count and revenue until
--- then, their first order, and their second if it came before as_of.
-last_rows AS (
-    SELECT h.customer_id,
+{{define "last_row_figures" -}}
+h.customer_id,
            (h.earlier_orders + 1)::bigint AS orders,
            h.earlier_revenue + h.total AS revenue,
            h.first_placed_at AS first_at,
            CASE WHEN h.earlier_orders >= 1 THEN h.second_placed_at END AS second_at,
            h.placed_at AS last_at
+{{- if .Days}},
+           h.purchase_days, h.first_day_revenue
+{{- end}}
+{{- end}}
+
+{{define "contact_orders"}}
+{{- if history}}
+-- Each customer's valid orders before as_of, from their last row of order_history before it (the
+-- one whose next order is at or after as_of, or that has none): their count and revenue until
+-- then, their first order, and their second if it came before as_of. Two parts, so that the rows
+-- with no next order come from the partial index order_history_current alone (history.sql).
+last_rows AS (
+    SELECT {{template "last_row_figures" .}}
     FROM params p
-    JOIN order_history h ON coalesce(h.next_placed_at, 'infinity') >= p.as_of AND h.placed_at < p.as_of
+    JOIN order_history h ON h.next_placed_at IS NULL AND h.placed_at < p.as_of
+    UNION ALL
+    SELECT {{template "last_row_figures" .}}
+    FROM params p
+    JOIN order_history h ON h.next_placed_at >= p.as_of AND h.placed_at < p.as_of
 ),
 -- The same as of annual_from: the orders of the 365 days before as_of are the difference. One
 -- row per customer, grouped so that PostgreSQL can tell and drop the join where it is not used.
 year_start_rows AS (
     SELECT h.customer_id, max(h.earlier_orders) + 1 AS orders, sum(h.earlier_revenue + h.total) AS revenue
     FROM params p
-    JOIN order_history h ON coalesce(h.next_placed_at, 'infinity') >= p.annual_from AND h.placed_at < p.annual_from
+    JOIN order_history h ON (h.next_placed_at IS NULL OR h.next_placed_at >= p.annual_from) AND h.placed_at < p.annual_from
     GROUP BY h.customer_id
 ),
 -- One row per customer: their whole history of valid orders before as_of.
@@ -77,6 +91,9 @@ order_stats AS (
     SELECT l.customer_id, l.orders, l.revenue, l.first_at, l.second_at, l.last_at,
            l.orders - coalesce(y.orders, 0) AS annual_orders,
            l.revenue - coalesce(y.revenue, 0) AS annual_revenue
+{{- if .Days}},
+           l.purchase_days, l.first_day_revenue
+{{- end}}
     FROM last_rows l
     LEFT JOIN year_start_rows y ON y.customer_id = l.customer_id
 ),
@@ -143,6 +160,9 @@ contact_stats AS (
            coalesce(s.annual_revenue, 0) AS annual_revenue
 {{- if .Attempted}},
            coalesce(s.orders, 0) + coalesce(i.invalid_orders, 0) AS attempted_orders
+{{- end}}
+{{- if and history .Days}},
+           s.purchase_days, s.first_day_revenue
 {{- end}}
 {{- if .FirstOrder}},
            fo.channel AS first_channel,
