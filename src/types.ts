@@ -1183,7 +1183,7 @@ export interface CASettings {
   maxOpenConns: number;
   statementTimeoutSeconds: number;
   connectTimeoutSeconds: number;
-  /** Seconds identical queries reuse a result; 0 turns the cache off. */
+  /** Seconds identical queries reuse a result; 0 keeps none (identical queries running at once still share one computation). */
   cacheTTLSeconds: number;
   /** The schema holding the commerce contract's relations. */
   schema: string;

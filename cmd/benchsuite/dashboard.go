@@ -162,9 +162,9 @@ func dashboardRequest(panels []panelRequest) []backend.DataQuery {
 	return qs
 }
 
-// dashboardBench times the whole dashboard in one QueryData request, cache off (every query
-// computed, as after the cache expired) and with the default cache on a fresh instance (a first
-// visit: identical panels coalesce).
+// dashboardBench times the whole dashboard in one QueryData request, cache off (TTL 0: nothing is
+// kept between runs, as after the cache expired; identical panels of the request still share one
+// computation) and with the default cache on a fresh instance (a first visit).
 func dashboardBench(ctx context.Context, o options, d interface {
 	QueryData(context.Context, *backend.QueryDataRequest) (*backend.QueryDataResponse, error)
 }) error {

@@ -125,6 +125,9 @@ type segmentSQL struct {
 	Dim, Dim2 customerDimension
 	// Attempted counts the orders attempted, invalid ones included (the breakdown).
 	Attempted bool
+	// Annual adds each contact's valid orders and revenue of the 365 days before as_of (the
+	// breakdown).
+	Annual bool
 	// Days carries each customer's purchase days and first day's revenue in the history form
 	// (predicted CLV by dimension reads its inputs from the same last rows).
 	Days bool

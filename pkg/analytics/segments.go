@@ -34,7 +34,7 @@ var (
 	segmentBreakdownSQL = func() map[string]twoWays {
 		out := map[string]twoWays{}
 		for name, d := range customerDimensions {
-			out[name] = segmentStatement("segments_breakdown", segmentSQL{Dim: d, Attempted: true})
+			out[name] = segmentStatement("segments_breakdown", segmentSQL{Dim: d, Attempted: true, Annual: true})
 		}
 		return out
 	}()

@@ -13,7 +13,7 @@ import (
 	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
 )
 
-// 200 concurrent requests on a pool of 5: PostgreSQL never sees more than 5 of the plugin's
+// 200 concurrent distinct requests on a pool of 5: PostgreSQL never sees more than 5 of the plugin's
 // connections, every request answers (or fails clearly), and no connection stays checked out.
 func TestConcurrentRequestsStayWithinThePool(t *testing.T) {
 	dsn := pgtest.NewContractDatabase(t)
@@ -57,6 +57,9 @@ SELECT g, 1 + g % 500, '2026-03-02Z'::timestamptz + (g % 160) * interval '1 hour
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			q := buyersQuery("A")
+			// A range of its own per request: identical queries running at once would share one
+			// computation (coalescing), and this test is about 200 requests reaching the pool.
+			q.TimeRange.To = q.TimeRange.To.Add(time.Duration(i) * time.Second)
 			if i%2 == 1 {
 				q.JSON = []byte(`{"view":"trend","bucket":"day","comparison":"none"}`)
 			}

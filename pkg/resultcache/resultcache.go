@@ -1,5 +1,7 @@
 // Package resultcache is a short-lived cache of query results with request coalescing: identical
 // queries from many panels and viewers are computed once, and reused for a few seconds.
+// Coalescing does not depend on the TTL: queries that arrive while an identical one is running
+// share its result even with the cache off, since that result is no older than their own would be.
 package resultcache
 
 import (
@@ -12,7 +14,8 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// Cache holds results for TTL. The zero TTL disables it: every call computes.
+// Cache holds results for TTL. The zero TTL keeps nothing: a call computes unless an identical
+// call is still computing, whose result it then shares.
 type Cache struct {
 	ttl   time.Duration
 	max   int
@@ -38,7 +41,7 @@ func New(ttl time.Duration, max int) *Cache {
 // all concurrent callers with the same key. Errors are never cached. The frames are shared:
 // callers must not modify them (copy a frame before setting its RefID).
 func (c *Cache) Get(ctx context.Context, key string, compute func(context.Context) (data.Frames, error)) (data.Frames, error) {
-	if c == nil || c.ttl <= 0 {
+	if c == nil {
 		return compute(ctx)
 	}
 	if f, ok := c.lookup(key); ok {
@@ -49,7 +52,7 @@ func (c *Cache) Get(ctx context.Context, key string, compute func(context.Contex
 			return f, nil
 		}
 		f, err := compute(ctx)
-		if err == nil {
+		if err == nil && c.ttl > 0 {
 			c.store(key, f)
 		}
 		return f, err

@@ -52,7 +52,7 @@ func TestCoalescesAndExpires(t *testing.T) {
 	}
 }
 
-func TestErrorsAreNotCachedAndOffComputesAlways(t *testing.T) {
+func TestErrorsAreNotCachedAndOffKeepsNothing(t *testing.T) {
 	var calls int
 	fail := func(context.Context) (data.Frames, error) { calls++; return nil, errors.New("boom") }
 	c := New(time.Minute, 10)
@@ -70,6 +70,44 @@ func TestErrorsAreNotCachedAndOffComputesAlways(t *testing.T) {
 	off.Get(context.Background(), "k", ok)
 	if calls != 5 || off.Len() != 0 {
 		t.Fatalf("TTL 0 cached: %d calls, %d entries", calls, off.Len())
+	}
+}
+
+// With the cache off, calls that overlap an identical running one still share its result: the
+// result is as fresh as their own would be.
+func TestOffStillCoalesces(t *testing.T) {
+	c := New(0, 10)
+	var calls, started atomic.Int64
+	release := make(chan struct{})
+	compute := func(context.Context) (data.Frames, error) {
+		calls.Add(1)
+		<-release
+		return frames("x"), nil
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			started.Add(1)
+			f, err := c.Get(context.Background(), "k", compute)
+			if err != nil || f[0].Name != "x" {
+				t.Errorf("got %v, %v", f, err)
+			}
+		}()
+	}
+	for started.Load() < 20 || calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	// Give the last callers time to reach the shared call (they only have to enter Get).
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("20 overlapping identical calls with the cache off computed %d times", n)
+	}
+	if _, err := c.Get(context.Background(), "k", compute); err != nil || calls.Load() != 2 || c.Len() != 0 {
+		t.Fatalf("the cache off kept a result: %d calls, %d entries", calls.Load(), c.Len())
 	}
 }
 

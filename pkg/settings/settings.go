@@ -56,7 +56,8 @@ const (
 type Settings struct {
 	DB   database.Config
 	Shop analytics.Shop
-	// CacheTTL is how long identical queries reuse a result; 0 turns the cache off.
+	// CacheTTL is how long identical queries reuse a result; 0 keeps none (identical queries
+	// running at the same moment still share one computation).
 	CacheTTL time.Duration
 }
 

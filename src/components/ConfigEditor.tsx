@@ -412,7 +412,7 @@ export function ConfigEditor(props: Props) {
         <InlineField
           label="Result cache (s)"
           labelWidth={LABEL_WIDTH}
-          tooltip="Seconds identical queries from many panels and viewers reuse one result; 0 turns the cache off"
+          tooltip="Seconds identical queries from many panels and viewers reuse one result; 0 keeps no result (identical queries running at the same moment still share one computation)"
           invalid={Boolean(errors.cacheTTLSeconds)}
           error={errors.cacheTTLSeconds}
         >

@@ -13,6 +13,7 @@ Every segment statement takes the same parameters, all bound (the "params" row):
   $9  persona of each R×F cell: (r − 1) × scale + f, from personas.go
   $10 reference year of ages                     $11 device-price band edges
 The statement is expanded with a segmentSQL (segments.go): .Attempted adds orders attempted,
+.Annual the valid orders and revenue of the 365 days before as_of,
 .Email() the email engagement (email_events), .FirstOrder() the first valid order's channel and
 store, .Days (history form) each customer's purchase days and first day's revenue, predicted CLV's
 inputs. Nothing else varies, and no user text reaches the SQL.
@@ -78,24 +79,31 @@ last_rows AS (
     FROM params p
     JOIN order_history h ON h.next_placed_at >= p.as_of AND h.placed_at < p.as_of
 ),
--- The same as of annual_from: the orders of the 365 days before as_of are the difference. One
--- row per customer, grouped so that PostgreSQL can tell and drop the join where it is not used.
+{{- if .Annual}}
+-- The same as of annual_from: the orders of the 365 days before as_of are the difference. There is
+-- at most one such row per customer; grouped all the same, because PostgreSQL then knows it and
+-- plans the joins with a hash (without, it estimated few rows and chose worse plans, measured).
 year_start_rows AS (
     SELECT h.customer_id, max(h.earlier_orders) + 1 AS orders, sum(h.earlier_revenue + h.total) AS revenue
     FROM params p
     JOIN order_history h ON (h.next_placed_at IS NULL OR h.next_placed_at >= p.annual_from) AND h.placed_at < p.annual_from
     GROUP BY h.customer_id
 ),
+{{- end}}
 -- One row per customer: their whole history of valid orders before as_of.
 order_stats AS (
-    SELECT l.customer_id, l.orders, l.revenue, l.first_at, l.second_at, l.last_at,
+    SELECT l.customer_id, l.orders, l.revenue, l.first_at, l.second_at, l.last_at
+{{- if .Annual}},
            l.orders - coalesce(y.orders, 0) AS annual_orders,
            l.revenue - coalesce(y.revenue, 0) AS annual_revenue
+{{- end}}
 {{- if .Days}},
            l.purchase_days, l.first_day_revenue
 {{- end}}
     FROM last_rows l
+{{- if .Annual}}
     LEFT JOIN year_start_rows y ON y.customer_id = l.customer_id
+{{- end}}
 ),
 {{- else}}
 -- Each valid order before as_of, numbered within its customer's history (1: first, 2: second).
@@ -112,9 +120,11 @@ order_stats AS (
            sum(o.total) AS revenue,
            min(o.placed_at) AS first_at,
            min(o.placed_at) FILTER (WHERE o.nth = 2) AS second_at,
-           max(o.placed_at) AS last_at,
+           max(o.placed_at) AS last_at
+{{- if .Annual}},
            count(*) FILTER (WHERE o.placed_at >= p.annual_from) AS annual_orders,
            coalesce(sum(o.total) FILTER (WHERE o.placed_at >= p.annual_from), 0) AS annual_revenue
+{{- end}}
     FROM numbered_orders o
     CROSS JOIN params p
     GROUP BY o.customer_id
@@ -155,9 +165,11 @@ contact_stats AS (
            s.customer_id IS NOT NULL AS is_customer,
            coalesce(s.orders, 0) AS orders,
            coalesce(s.revenue, 0) AS revenue,
-           s.first_at, s.second_at, s.last_at,
+           s.first_at, s.second_at, s.last_at
+{{- if .Annual}},
            coalesce(s.annual_orders, 0) AS annual_orders,
            coalesce(s.annual_revenue, 0) AS annual_revenue
+{{- end}}
 {{- if .Attempted}},
            coalesce(s.orders, 0) + coalesce(i.invalid_orders, 0) AS attempted_orders
 {{- end}}
