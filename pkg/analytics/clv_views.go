@@ -167,22 +167,22 @@ func (e *Engine) predictedByDimension(ctx context.Context, d customerDimension, 
 		}
 		defer rs.Close()
 		var raw string
-		var x, txDays, tDays, n int64
-		var sumMean float64
+		var x, txDays, tDays int64
+		var mean float64
+		// One row per customer; the forecaster reuses the costly part per (x, T).
 		for rs.Next() {
-			if err := rs.Scan(&raw, &x, &txDays, &tDays, &n, &sumMean); err != nil {
+			if err := rs.Scan(&raw, &x, &txDays, &tDays, &mean); err != nil {
 				return err
 			}
-			v := e.shop.dimensionValue(d, raw)
-			s := out[v]
+			s := out[raw]
 			if s == nil {
 				s = &segmentForecast{}
-				out[v] = s
+				out[raw] = s
 			}
-			t, value := pr.groupValue(x, txDays, tDays, float64(n), sumMean)
-			s.customers += n
-			s.pAlive += float64(n) * t.pAlive
-			s.transactions += float64(n) * t.transactions
+			t, value := pr.groupValue(x, txDays, tDays, 1, mean)
+			s.customers++
+			s.pAlive += t.pAlive
+			s.transactions += t.transactions
 			s.value += value
 		}
 		return rs.Err()
@@ -190,7 +190,21 @@ func (e *Engine) predictedByDimension(ctx context.Context, d customerDimension, 
 	if err != nil {
 		return nil, sql, explain("predicted CLV by "+d.label, err)
 	}
-	return out, sql, nil
+	// Keyed by the statement's raw value above (no lookup per customer); now by displayed value,
+	// which several raw values may share.
+	byValue := make(map[string]*segmentForecast, len(out))
+	for raw, s := range out {
+		v := e.shop.dimensionValue(d, raw)
+		if b := byValue[v]; b != nil {
+			b.customers += s.customers
+			b.pAlive += s.pAlive
+			b.transactions += s.transactions
+			b.value += s.value
+			continue
+		}
+		byValue[v] = s
+	}
+	return byValue, sql, nil
 }
 
 // clvSegments answers the segments view: the predictions summed per value of a dimension.
