@@ -13,11 +13,11 @@ import (
 
 func frames(name string) data.Frames { return data.Frames{data.NewFrame(name)} }
 
-func TestCoalescesAndExpires(t *testing.T) {
-	c := New(30*time.Second, 10)
-	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	c.now = func() time.Time { return clock }
-	var calls atomic.Int64
+// overlapping makes n identical calls of c that all overlap one running computation, and
+// returns how many computations ran.
+func overlapping(t *testing.T, c *Cache, n int) int64 {
+	t.Helper()
+	var calls, started atomic.Int64
 	release := make(chan struct{})
 	compute := func(context.Context) (data.Frames, error) {
 		calls.Add(1)
@@ -25,30 +25,46 @@ func TestCoalescesAndExpires(t *testing.T) {
 		return frames("x"), nil
 	}
 	var wg sync.WaitGroup
-	for i := 0; i < 20; i++ {
+	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			started.Add(1)
 			f, err := c.Get(context.Background(), "k", compute)
 			if err != nil || f[0].Name != "x" {
 				t.Errorf("got %v, %v", f, err)
 			}
 		}()
 	}
-	for calls.Load() == 0 {
+	for started.Load() < int64(n) || calls.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
+	// Give the last callers time to reach the shared call (they only have to enter Get).
+	time.Sleep(100 * time.Millisecond)
 	close(release)
 	wg.Wait()
-	if n := calls.Load(); n != 1 {
+	return calls.Load()
+}
+
+// counting returns a computation that counts its calls in n.
+func counting(n *int) func(context.Context) (data.Frames, error) {
+	return func(context.Context) (data.Frames, error) { *n++; return frames("x"), nil }
+}
+
+func TestCoalescesAndExpires(t *testing.T) {
+	c := New(30*time.Second, 10)
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return clock }
+	if n := overlapping(t, c, 20); n != 1 {
 		t.Fatalf("20 identical concurrent calls computed %d times", n)
 	}
-	if _, err := c.Get(context.Background(), "k", compute); err != nil || calls.Load() != 1 {
-		t.Fatalf("a fresh entry was computed again (%d)", calls.Load())
+	var calls int
+	if _, err := c.Get(context.Background(), "k", counting(&calls)); err != nil || calls != 0 {
+		t.Fatalf("a fresh entry was computed again (%d)", calls)
 	}
 	clock = clock.Add(30 * time.Second)
-	if _, err := c.Get(context.Background(), "k", compute); err != nil || calls.Load() != 2 {
-		t.Fatalf("an expired entry was not computed again (%d)", calls.Load())
+	if _, err := c.Get(context.Background(), "k", counting(&calls)); err != nil || calls != 1 {
+		t.Fatalf("an expired entry was not computed again (%d)", calls)
 	}
 }
 
@@ -77,37 +93,12 @@ func TestErrorsAreNotCachedAndOffKeepsNothing(t *testing.T) {
 // result is as fresh as their own would be.
 func TestOffStillCoalesces(t *testing.T) {
 	c := New(0, 10)
-	var calls, started atomic.Int64
-	release := make(chan struct{})
-	compute := func(context.Context) (data.Frames, error) {
-		calls.Add(1)
-		<-release
-		return frames("x"), nil
-	}
-	var wg sync.WaitGroup
-	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			started.Add(1)
-			f, err := c.Get(context.Background(), "k", compute)
-			if err != nil || f[0].Name != "x" {
-				t.Errorf("got %v, %v", f, err)
-			}
-		}()
-	}
-	for started.Load() < 20 || calls.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	// Give the last callers time to reach the shared call (they only have to enter Get).
-	time.Sleep(100 * time.Millisecond)
-	close(release)
-	wg.Wait()
-	if n := calls.Load(); n != 1 {
+	if n := overlapping(t, c, 20); n != 1 {
 		t.Fatalf("20 overlapping identical calls with the cache off computed %d times", n)
 	}
-	if _, err := c.Get(context.Background(), "k", compute); err != nil || calls.Load() != 2 || c.Len() != 0 {
-		t.Fatalf("the cache off kept a result: %d calls, %d entries", calls.Load(), c.Len())
+	var calls int
+	if _, err := c.Get(context.Background(), "k", counting(&calls)); err != nil || calls != 1 || c.Len() != 0 {
+		t.Fatalf("the cache off kept a result: %d calls, %d entries", calls, c.Len())
 	}
 }
 
