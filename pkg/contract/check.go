@@ -66,8 +66,21 @@ func (r Report) Summary() string {
 	default:
 		fmt.Fprintf(&b, " order history: no (%s; optional: history.sql makes the buyers, customer events and customer report figures faster on a big shop).", r.gaps(History))
 	}
-	if len(r.MissingIndexes) > 0 {
-		fmt.Fprintf(&b, " Missing indexes (queries will be slow on a big shop; see indexes.sql): %s.", strings.Join(r.MissingIndexes, ", "))
+	// The history's indexes come from history.sql, not indexes.sql: a history built by an earlier
+	// version of it lacks the newer ones until the file is run again.
+	var contract, history []string
+	for _, idx := range r.MissingIndexes {
+		if strings.HasPrefix(idx, "order_history_") {
+			history = append(history, idx)
+		} else {
+			contract = append(contract, idx)
+		}
+	}
+	if len(contract) > 0 {
+		fmt.Fprintf(&b, " Missing indexes (queries will be slow on a big shop; see indexes.sql): %s.", strings.Join(contract, ", "))
+	}
+	if len(history) > 0 {
+		fmt.Fprintf(&b, " Missing order history indexes (as-of figures will be slow on a big shop): %s; run history.sql again (it rebuilds the history and its indexes), then VACUUM order_history.", strings.Join(history, ", "))
 	}
 	return b.String()
 }

@@ -130,6 +130,21 @@ func TestHealthReportsCapabilitiesAndIndexes(t *testing.T) {
 	if strings.Contains(h.Message, "purchase days") {
 		t.Errorf("health message %q warns of a zone, but the history's is the shop's", h.Message)
 	}
+	if strings.Contains(h.Message, "order history indexes") {
+		t.Errorf("health message %q names history indexes, but history.sql built them all", h.Message)
+	}
+	// A history built by an earlier history.sql: its expression index instead of the two new ones.
+	pgtest.Exec(t, dsn, `DROP INDEX commerce.order_history_current; DROP INDEX commerce.order_history_next;
+CREATE INDEX order_history_last ON commerce.order_history ((coalesce(next_placed_at, 'infinity')))`)
+	h, _ = d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	for _, want := range []string{"Missing order history indexes", "order_history_current, order_history_next", "run history.sql again", "VACUUM order_history"} {
+		if !strings.Contains(h.Message, want) {
+			t.Errorf("health message %q lacks %q", h.Message, want)
+		}
+	}
+	if !strings.Contains(h.Message, "see indexes.sql): orders_valid_placed_at.") {
+		t.Errorf("health message %q does not keep the history's indexes apart from indexes.sql's", h.Message)
+	}
 	// Purchase days in another zone than the shop's: the health check says how to mend it.
 	pgtest.Exec(t, dsn, `UPDATE commerce.order_history_zone SET built_zone = 'Asia/Tokyo'`)
 	h, _ = d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
