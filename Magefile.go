@@ -352,11 +352,18 @@ func addHistory(ctx context.Context, dsn string) error {
 		return err
 	}
 	defer conn.Close(context.Background())
-	var has int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM information_schema.columns
-		WHERE table_schema = 'commerce' AND table_name = 'order_history' AND column_name = ANY ($1)`,
-		contract.HistoryColumns).Scan(&has); err != nil || has == len(contract.HistoryColumns) {
+	// A history built by an earlier history.sql lacks newer columns or indexes: rebuild it then.
+	var cols, idxs int
+	if err := conn.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM information_schema.columns
+		 WHERE table_schema = 'commerce' AND table_name = 'order_history' AND column_name = ANY ($1)),
+		(SELECT count(*) FROM pg_indexes
+		 WHERE schemaname = 'commerce' AND tablename = 'order_history' AND indexname = ANY ($2))`,
+		contract.HistoryColumns, contract.HistoryIndexes).Scan(&cols, &idxs); err != nil {
 		return err
+	}
+	if cols == len(contract.HistoryColumns) && idxs == len(contract.HistoryIndexes) {
+		return nil
 	}
 	start := time.Now()
 	fmt.Println("Building the order history of the benchmark shop (once)")

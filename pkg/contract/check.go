@@ -121,8 +121,11 @@ var expectedIndexes = map[string][]string{
 	"follows":       {"follows_account_followed_at", "follows_customer_id"},
 	"content_views": {"content_views_viewed_at"},
 	"email_events":  {"email_events_customer_occurred_at"},
-	"order_history": {"order_history_placed_at", "order_history_customer_id", "order_history_next", "order_history_current"},
+	"order_history": HistoryIndexes,
 }
+
+// HistoryIndexes are the indexes history.sql builds on order_history.
+var HistoryIndexes = []string{"order_history_placed_at", "order_history_customer_id", "order_history_next", "order_history_current"}
 
 // HistoryStateSQL reads, for the contract schema on the search path, whether order_history has
 // every column of HistoryColumns and may be read (complete), whether it is kept by history.sql's triggers
