@@ -48,9 +48,20 @@ classified_buyers AS MATERIALIZED (
 The same with each buyer's revenue: of a buyer's orders in the period, only their first has its
 previous order before the period's start, so the buyer is repeat when some order's previous
 order lies in [look-back start, period start). Classification and revenue come from the
-period's rows alone.
+period's rows alone. A row whose previous order is before the period and whose next is after it
+is its buyer's only order of the period: that row is the buyer, with no grouping. Only the rows
+of buyers with several orders in the period are grouped, so the hash holds those buyers only.
 */}}
 classified_buyers AS MATERIALIZED (
+    SELECT p.period,
+           h.customer_id,
+           h.total AS revenue,
+           coalesce(h.previous_placed_at >= p.lookback_from, false) AS is_repeat
+    FROM periods p
+    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
+    WHERE (h.previous_placed_at IS NULL OR h.previous_placed_at < p.period_from)
+      AND (h.next_placed_at IS NULL OR h.next_placed_at >= p.period_to)
+    UNION ALL
     SELECT p.period,
            h.customer_id,
            sum(h.total) AS revenue,
@@ -58,6 +69,7 @@ classified_buyers AS MATERIALIZED (
                             AND h.previous_placed_at < p.period_from), false) AS is_repeat
     FROM periods p
     JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
+    WHERE h.previous_placed_at >= p.period_from OR h.next_placed_at < p.period_to
     GROUP BY p.period, h.customer_id
 )
 {{- else}}

@@ -8,24 +8,31 @@
 {{- if history}}
 -- With order_history the previous order of each row is stored: a bucket's buyer is repeat when
 -- one of their orders in the bucket has its previous order in [bucket's look-back, bucket start)
--- (only their first order in the bucket can), so no probe is needed.
-WITH lookbacks AS (
-    SELECT ord::int AS bucket, lookback_from
-    FROM unnest($3::timestamptz[]) WITH ORDINALITY AS l (lookback_from, ord)
-),
-bucket_orders AS (
-    SELECT width_bucket(h.placed_at, $1::timestamptz[]) AS bucket, h.customer_id, h.total, h.previous_placed_at
+-- (only their first order in the bucket can), so no probe is needed. A row whose previous order
+-- is before its bucket and whose next is after it is its buyer's only order of the bucket (most
+-- rows, with daily buckets): that row is the bucket's buyer as it is. Only the other rows are
+-- grouped per bucket and buyer.
+WITH bucket_orders AS (
+    SELECT b.bucket, h.customer_id, h.total, h.previous_placed_at, h.next_placed_at,
+           ($3::timestamptz[])[b.bucket] AS lookback_from,
+           ($1::timestamptz[])[b.bucket] AS bucket_from,
+           coalesce(($1::timestamptz[])[b.bucket + 1], $2::timestamptz) AS bucket_to
     FROM order_history h
+    CROSS JOIN LATERAL (SELECT width_bucket(h.placed_at, $1::timestamptz[]) AS bucket) b
     WHERE h.placed_at >= ($1::timestamptz[])[1]
       AND h.placed_at < $2::timestamptz
 ),
 classified AS (
-    SELECT o.bucket,
-           sum(o.total) AS revenue,
-           coalesce(bool_or(o.previous_placed_at >= l.lookback_from
-                            AND o.previous_placed_at < ($1::timestamptz[])[o.bucket]), false) AS is_repeat
+    SELECT o.bucket, o.total AS revenue, coalesce(o.previous_placed_at >= o.lookback_from, false) AS is_repeat
     FROM bucket_orders o
-    JOIN lookbacks l USING (bucket)
+    WHERE (o.previous_placed_at IS NULL OR o.previous_placed_at < o.bucket_from)
+      AND (o.next_placed_at IS NULL OR o.next_placed_at >= o.bucket_to)
+    UNION ALL
+    SELECT o.bucket,
+           sum(o.total),
+           coalesce(bool_or(o.previous_placed_at >= o.lookback_from AND o.previous_placed_at < o.bucket_from), false)
+    FROM bucket_orders o
+    WHERE o.previous_placed_at >= o.bucket_from OR o.next_placed_at < o.bucket_to
     GROUP BY o.bucket, o.customer_id
 )
 {{- else}}
