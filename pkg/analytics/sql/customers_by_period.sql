@@ -19,8 +19,20 @@ WITH periods AS (
 -- Each scope customer's history before the period's end, from their rows of the period in
 -- order_history: the last one counts their orders (earlier_orders + 1), and the first one (the
 -- only one whose previous order is before the period's start, or that has none) carries the
--- revenue of all their orders before the period.
+-- revenue of all their orders before the period. A row that is both (its previous order before
+-- the period, its next after it) is the customer's only order of the period and holds their
+-- history alone; only the customers with several orders in the period are grouped.
 history AS (
+    SELECT p.period,
+           h.earlier_orders + 1 AS orders,
+           h.earlier_revenue + h.total AS revenue,
+           1 AS period_orders,
+           h.total AS period_revenue
+    FROM periods p
+    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
+    WHERE (h.previous_placed_at IS NULL OR h.previous_placed_at < p.period_from)
+      AND (h.next_placed_at IS NULL OR h.next_placed_at >= p.period_to)
+    UNION ALL
     SELECT p.period,
            max(h.earlier_orders) + 1 AS orders,
            sum(h.total) + sum(h.earlier_revenue) FILTER (WHERE h.previous_placed_at IS NULL
@@ -29,6 +41,7 @@ history AS (
            sum(h.total) AS period_revenue
     FROM periods p
     JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
+    WHERE h.previous_placed_at >= p.period_from OR h.next_placed_at < p.period_to
     GROUP BY p.period, h.customer_id
 )
 {{- else}}
