@@ -29,7 +29,7 @@ window and no probe.
 -- Each valid order in a period, with its customer's earlier orders counted and the previous one
 -- placed, as order_history keeps them.
 event_orders AS (
-    SELECT p.period, p.range_id, h.customer_id, h.placed_at, h.order_id,
+    SELECT p.period, p.period_from, p.range_id, h.customer_id, h.placed_at, h.order_id,
            h.earlier_orders AS earlier,
            h.previous_placed_at AS previous,
            coalesce(h.previous_placed_at <= h.placed_at - t.lapsed, false) AS wins_back,
@@ -40,7 +40,7 @@ event_orders AS (
 )
 {{- else}}
 range_orders AS (
-    SELECT p.period, p.range_id, p.range_from, o.customer_id, o.placed_at, o.order_id,
+    SELECT p.period, p.period_from, p.range_id, p.range_from, o.customer_id, o.placed_at, o.order_id,
            row_number() OVER w - 1 AS earlier_in_range,
            lag(o.placed_at) OVER w AS previous_in_range
     FROM periods p
@@ -67,7 +67,7 @@ probed_orders AS (
     ) h
 ),
 placed_orders AS (
-    SELECT period, range_id, customer_id, placed_at, order_id,
+    SELECT period, period_from, range_id, customer_id, placed_at, order_id,
            max(earlier_before_range) OVER (PARTITION BY range_id, customer_id) + earlier_in_range AS earlier,
            coalesce(previous_in_range, previous_before_range) AS previous
     FROM probed_orders

@@ -1,0 +1,114 @@
+package analytics_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
+)
+
+// Orders exactly at a period's first instant, two at one instant, and one at its end, counted by
+// hand for April 2026 (UTC; at risk 7 days, lapsed 14, look-back 365):
+//
+//	c1: 10 on 10 March, 20 at April's first instant, 30 on 10 April: repeat buyer, won back
+//	    (22 days) and saved (9 days), second order in April
+//	c2: 5 and 7 at April's first instant (one checkout split in two): gained, second order in
+//	    April, new buyer
+//	c3: 11 at 23:59 on 30 April, 13 at May's first instant: gained, new buyer, one order in April
+//	c4: 50 on 15 January 2025 (before the look-back), 9 at April's first instant, plus an invalid
+//	    100 there: new buyer, won back, second order in April
+const boundariesFixture = `
+INSERT INTO customers (customer_id, created_at) SELECT g, '2025-01-01Z' FROM generate_series(1, 4) g;
+INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES
+  (1, 1, '2026-03-10 12:00Z', true, 10),
+  (2, 1, '2026-04-01 00:00Z', true, 20),
+  (3, 1, '2026-04-10 00:00Z', true, 30),
+  (4, 2, '2026-04-01 00:00Z', true, 5),
+  (5, 2, '2026-04-01 00:00Z', true, 7),
+  (6, 3, '2026-04-30 23:59Z', true, 11),
+  (7, 3, '2026-05-01 00:00Z', true, 13),
+  (8, 4, '2025-01-15 00:00Z', true, 50),
+  (9, 4, '2026-04-01 00:00Z', true, 9),
+  (10, 4, '2026-04-01 00:00Z', false, 100);
+`
+
+// The buyers, customer events and customer report figures of the hand-counted fixture, read from
+// order_history and then from orders alone: the history form's shortcuts (a customer's only
+// order of a period stands for them; their first order of it is the one whose previous order is
+// before it) must hold at the period's first instant, where "before" is strict.
+func TestPeriodBoundariesInBothForms(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, "SET search_path TO commerce;\n"+boundariesFixture)
+	shop := analytics.DefaultShop()
+	shop.AtRiskDays, shop.LapsedDays = 7, 14
+	april := analytics.Period{From: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
+	day := 24 * time.Hour
+
+	check := func(t *testing.T, history bool) {
+		e, closeEngine := openEngine(t, dsn, "commerce", shop)
+		defer closeEngine()
+		one := func(frames data.Frames, err error) *data.Frame {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := frames[0]
+			if got := readsHistoryTable.MatchString(f.Meta.ExecutedQueryString); got != history {
+				t.Errorf("%s read order_history: %v, want %v", f.Name, got, history)
+			}
+			return f
+		}
+
+		f := one(e.CustomerEvents(ctx, analytics.EventsQuery{Comparison: analytics.NoComparison}, april, day))
+		wantColumn(t, f, "customers", []any{int64(4), int64(2), int64(3), int64(2), int64(1)})
+
+		f = one(e.Buyers(ctx, analytics.BuyersQuery{Comparison: analytics.NoComparison}, april, day))
+		wantColumn(t, f, "group", []any{"New buyers", "Repeat buyers", "All buyers"})
+		wantColumn(t, f, "buyers", []any{int64(3), int64(1), int64(4)})
+		wantColumn(t, f, "revenue", []any{23.0 + 9, 50.0, 82.0})
+
+		// Daily: on 1 April c2 and c4 are new (c4's order of 2025 is before that day's
+		// look-back) and c1 repeat; on 10 April c1 is repeat again (their order of 1 April).
+		f = one(e.Buyers(ctx, analytics.BuyersQuery{View: "trend", Bucket: "day", Comparison: analytics.NoComparison}, april, day))
+		newBuyers, repeatBuyers := make([]any, 30), make([]any, 30)
+		newRevenue, repeatRevenue := make([]any, 30), make([]any, 30)
+		for i := range newBuyers {
+			newBuyers[i], repeatBuyers[i], newRevenue[i], repeatRevenue[i] = int64(0), int64(0), 0.0, 0.0
+		}
+		newBuyers[0], newRevenue[0], repeatBuyers[0], repeatRevenue[0] = int64(2), 21.0, int64(1), 20.0
+		repeatBuyers[9], repeatRevenue[9] = int64(1), 30.0
+		newBuyers[29], newRevenue[29] = int64(1), 11.0
+		wantColumn(t, f, "new_buyers", newBuyers)
+		wantColumn(t, f, "repeat_buyers", repeatBuyers)
+		wantColumn(t, f, "new_revenue", newRevenue)
+		wantColumn(t, f, "repeat_revenue", repeatRevenue)
+
+		f = one(e.Customers(ctx, analytics.CustomersQuery{Comparison: analytics.NoComparison}, april, day))
+		for name, want := range map[string]any{
+			"customers": int64(4), "new_customers": int64(2), "existing_customers": int64(2),
+			"orders": int64(8), "revenue": 142.0, "repurchase_rate": 0.75,
+			"orders_in_period": int64(6), "revenue_in_period": 82.0,
+		} {
+			wantColumn(t, f, name, []any{want})
+		}
+	}
+
+	// The contract database comes with order_history kept by its triggers; without it the same
+	// figures come from orders alone.
+	t.Run("from order_history", func(t *testing.T) { check(t, true) })
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "DROP TABLE commerce.order_history"); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("from orders", func(t *testing.T) { check(t, false) })
+}
