@@ -2,9 +2,13 @@ package analytics
 
 import (
 	"context"
+	"fmt"
+	"sort"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 var (
@@ -37,6 +41,9 @@ func rankBy(s string) (string, error) {
 }
 
 // buyersChannels ranks LIVEs and videos by the revenue they brought from new and repeat buyers.
+// The figures of every content of the period come from one statement that the request's
+// channel queries of the same period share (a dashboard's LIVE, video and repeat-revenue
+// rankings read it once); each query then keeps its kind and ranks in Go.
 func (e *Engine) buyersChannels(ctx context.Context, q BuyersQuery, p Period) (data.Frames, error) {
 	n, by, err := rankingOptions(q)
 	if err != nil {
@@ -45,36 +52,96 @@ func (e *Engine) buyersChannels(ctx context.Context, q BuyersQuery, p Period) (d
 	if q.ContentKind != "" && q.ContentKind != "live" && q.ContentKind != "video" {
 		return nil, invalidf("content kind %q: use live, video or leave it empty for both", q.ContentKind)
 	}
-	money := e.shop.MoneyUnit()
-	// The fields in the statement's column order: appendRows fills them.
-	f := newFrameBuilder("buyers_channels")
-	f.str("content_id", "Content id")
-	f.str("title", "Title")
-	f.str("kind", "Kind")
-	f.str("account", "Account")
-	f.float("new_revenue", "Revenue from new buyers", money)
-	f.float("repeat_revenue", "Revenue from repeat buyers", money)
-	f.float("revenue", "Revenue", money)
-	f.int("new_buyers", "New buyers", "short")
-	f.int("repeat_buyers", "Repeat buyers", "short")
-	f.int("buyers", "Buyers", "short")
-	var sql string
-	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if sql, err = buyersChannelsSQL.pickOne(ctx, tx, p); err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, sql, p.From, p.To, e.lookback(p.From), q.ContentKind, by, n)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		return f.appendRows(rows)
+	// The look-back start follows from the period and the engine's shop settings.
+	key := fmt.Sprintf("buyers_channels\x00%p\x00%d\x00%d", e, p.From.UnixNano(), p.To.UnixNano())
+	all, err := requestshare.Do(ctx, key, func(ctx context.Context) (contentFigures, error) {
+		return e.contentFigures(ctx, p)
 	})
 	if err != nil {
 		return nil, explain("buyers channels", err)
 	}
-	return data.Frames{f.frame(sql)}, nil
+	var ranked []contentRow
+	for _, r := range all.rows {
+		if q.ContentKind == "" || r.kind == q.ContentKind {
+			ranked = append(ranked, r)
+		}
+	}
+	// Stable: ties keep the statement's content id order.
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].rankValue(by) > ranked[j].rankValue(by) })
+	if len(ranked) > n {
+		ranked = ranked[:n]
+	}
+
+	money := e.shop.MoneyUnit()
+	f := newFrameBuilder("buyers_channels")
+	ids, titles, kinds, accounts := f.str("content_id", "Content id"), f.str("title", "Title"), f.str("kind", "Kind"), f.str("account", "Account")
+	newRevenue := f.float("new_revenue", "Revenue from new buyers", money)
+	repeatRevenue := f.float("repeat_revenue", "Revenue from repeat buyers", money)
+	revenue := f.float("revenue", "Revenue", money)
+	newBuyers := f.int("new_buyers", "New buyers", "short")
+	repeatBuyers := f.int("repeat_buyers", "Repeat buyers", "short")
+	buyers := f.int("buyers", "Buyers", "short")
+	for _, r := range ranked {
+		ids.Append(r.id)
+		titles.Append(r.title)
+		kinds.Append(r.kind)
+		accounts.Append(r.account)
+		newRevenue.Append(r.newRevenue)
+		repeatRevenue.Append(r.repeatRevenue)
+		revenue.Append(r.revenue)
+		newBuyers.Append(r.newBuyers)
+		repeatBuyers.Append(r.repeatBuyers)
+		buyers.Append(r.buyers)
+	}
+	return data.Frames{f.frame(all.sql)}, nil
+}
+
+// contentFigures are the channel figures of every content of a period, in content id order, with
+// the statement that computed them.
+type contentFigures struct {
+	rows []contentRow
+	sql  string
+}
+
+type contentRow struct {
+	id, title, kind, account           string
+	newRevenue, repeatRevenue, revenue float64
+	newBuyers, repeatBuyers, buyers    int64
+}
+
+func (r contentRow) rankValue(by string) float64 {
+	switch by {
+	case "new":
+		return r.newRevenue
+	case "repeat":
+		return r.repeatRevenue
+	}
+	return r.revenue
+}
+
+func (e *Engine) contentFigures(ctx context.Context, p Period) (contentFigures, error) {
+	var out contentFigures
+	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		var err error
+		if out.sql, err = buyersChannelsSQL.pickOne(ctx, tx, p); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, out.sql, p.From, p.To, e.lookback(p.From))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r contentRow
+			if err := rows.Scan(&r.id, &r.title, &r.kind, &r.account, &r.newRevenue, &r.repeatRevenue, &r.revenue,
+				&r.newBuyers, &r.repeatBuyers, &r.buyers); err != nil {
+				return err
+			}
+			out.rows = append(out.rows, r)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // buyersProducts ranks products by the revenue of their order lines from new and repeat buyers.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 // A UTC shop with social data. The period is the week [Mon 4 May, Mon 11 May 2026).
@@ -134,6 +135,28 @@ func TestBuyersViews(t *testing.T) {
 		wantColumn(t, videos, "content_id", []any{"12"})
 		lives := run(t, analytics.BuyersQuery{View: "channels", ContentKind: "live"}, week)[0]
 		wantColumn(t, lives, "content_id", []any{"10"})
+
+		// In one request the rankings of one period share one statement, and answer as above.
+		var computed []string
+		shared := requestshare.With(ctx, func(k string) { computed = append(computed, k) })
+		for _, q := range []analytics.BuyersQuery{
+			{View: "channels"}, {View: "channels", RankBy: "new"}, {View: "channels", RankBy: "repeat"},
+			{View: "channels", ContentKind: "video", TopN: 1}, {View: "channels", ContentKind: "live"},
+		} {
+			got, err := e.Buyers(shared, q, week, 24*time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := frameDiff(got[0], run(t, q, week)[0]); diff != "" {
+				t.Errorf("%+v in a shared request: %s", q, diff)
+			}
+		}
+		if len(computed) != 1 {
+			t.Errorf("five rankings of one period in one request ran %d statements, want 1", len(computed))
+		}
+		if _, err := e.Buyers(shared, analytics.BuyersQuery{View: "channels"}, analytics.Period{From: day(5), To: day(11)}, 24*time.Hour); err != nil || len(computed) != 2 {
+			t.Errorf("another period: %v, %d statements, want 2", err, len(computed))
+		}
 	})
 
 	t.Run("products", func(t *testing.T) {

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -58,5 +59,57 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 	}
 	if n := d.computed.Load(); n != 5 {
 		t.Fatalf("errors must not be cached: %d computations, want 5", n)
+	}
+}
+
+// The channel rankings of one request (a dashboard's LIVE, video and repeat-revenue panels) share
+// one statement, with the result cache off too; the next request computes again.
+func TestRequestSharesTheChannelFigures(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, `SET search_path TO commerce;
+INSERT INTO accounts VALUES (1, 'Official', 'official');
+INSERT INTO content VALUES (10, 1, 'live', 'Spring LIVE', 'beauty', '2026-03-01Z'), (11, 1, 'video', 'Lip tutorial', 'beauty', '2026-03-01Z');
+INSERT INTO customers (customer_id, created_at) VALUES (1, '2025-01-01Z'), (2, '2025-01-01Z');
+INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total, content_id) VALUES
+  (1, 1, '2026-01-10Z', true, 5, NULL), (2, 1, '2026-03-03Z', true, 10, 10), (3, 2, '2026-03-04Z', true, 30, 11);`)
+	js := settingsFor(t, dsn)
+	js["cacheTTLSeconds"] = 0
+	d := newInstance(t, js)
+	q := func(ref, js string) backend.DataQuery {
+		return backend.DataQuery{RefID: ref, QueryType: "buyers", JSON: []byte(js), TimeRange: week}
+	}
+	panels := []backend.DataQuery{
+		q("A", `{"view":"channels","contentKind":"live","rankBy":"all","topN":10}`),
+		q("B", `{"view":"channels","contentKind":"video","rankBy":"all","topN":10}`),
+		q("C", `{"view":"channels","contentKind":"","rankBy":"repeat","topN":10}`),
+	}
+	want := map[string][]string{"A": {"10"}, "B": {"11"}, "C": {"10", "11"}} // c1 repeat (January), c2 new
+	check := func(resp *backend.QueryDataResponse) {
+		t.Helper()
+		for ref, ids := range want {
+			r := resp.Responses[ref]
+			if r.Error != nil || len(r.Frames) != 1 {
+				t.Fatalf("%s: %v", ref, r.Error)
+			}
+			f, _ := r.Frames[0].FieldByName("content_id")
+			var got []string
+			for i := 0; i < f.Len(); i++ {
+				got = append(got, f.At(i).(string))
+			}
+			if strings.Join(got, ",") != strings.Join(ids, ",") {
+				t.Errorf("%s: content %v, want %v", ref, got, ids)
+			}
+		}
+	}
+	check(query(t, d, panels...))
+	if n := d.shared.Load(); n != 1 {
+		t.Errorf("three channel panels in one request ran %d shared statements, want 1", n)
+	}
+	if n := d.computed.Load(); n != 3 {
+		t.Errorf("%d queries computed, want 3 (each its own ranking)", n)
+	}
+	check(query(t, d, panels...))
+	if n := d.shared.Load(); n != 2 {
+		t.Errorf("the next request: %d shared statements in all, want 2", n)
 	}
 }

@@ -42,6 +42,8 @@ type Datasource struct {
 	cache       *resultcache.Cache
 	// computed counts the queries the engine actually ran (not answered from the cache).
 	computed atomic.Int64
+	// shared counts the computations the queries of a request shared (requestshare), once each.
+	shared atomic.Int64
 }
 
 // NewDatasource is the instance factory given to datasource.Manage.

@@ -14,6 +14,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 // queryHandler answers one query of its type.
@@ -64,6 +65,9 @@ func (d *Datasource) routes() *datasource.QueryTypeMux {
 // concurrently (at most as many as the pool has connections), so a dashboard's request takes about
 // as long as its slowest query rather than their sum.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
+	// The queries of this request share the computations they have in common (the engine asks
+	// requestshare for them), for as long as the request lasts.
+	ctx = requestshare.With(ctx, func(string) { d.shared.Add(1) })
 	resp := backend.NewQueryDataResponse()
 	if len(req.Queries) == 1 {
 		return d.mux.QueryData(ctx, req)

@@ -1,7 +1,9 @@
 -- Channel contribution (SPEC §4 Buyers): LIVEs and videos ranked by the revenue in the period of
 -- the valid orders they brought (orders.content_id), split by the period's new and repeat buyers.
--- $1, $2 the period; $3 its look-back start; $4 content kind ('' for both); $5 rank by ('all',
--- 'new' or 'repeat'); $6 top N. Ties rank by content id.
+-- $1, $2 the period; $3 its look-back start. Every content with revenue in the period, of both
+-- kinds, in content id order: the queries of one request that rank content of one period (a
+-- kind, a group to rank by, a top N) share this one statement and rank its rows in Go
+-- (buyersChannels), ties by content id (this order).
 -- NOT MATERIALIZED: one row of bound values, inlined so the planner sees them as constants.
 WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::timestamptz AS lookback_from
@@ -31,12 +33,9 @@ per_content AS (
     FROM content_orders co
     JOIN content ct ON ct.content_id = co.content_id
     LEFT JOIN accounts a ON a.account_id = ct.account_id
-    WHERE $4 = '' OR ct.kind = $4
     GROUP BY ct.content_id, ct.title, ct.kind, a.name
 )
 SELECT content_id::text, title, kind, coalesce(account, ''), new_revenue, repeat_revenue, revenue,
        new_buyers, repeat_buyers, buyers
 FROM per_content
-ORDER BY CASE $5 WHEN 'new' THEN new_revenue WHEN 'repeat' THEN repeat_revenue ELSE revenue END DESC,
-         content_id
-LIMIT $6
+ORDER BY per_content.content_id
