@@ -24,7 +24,10 @@ content_buyers classifies every buyer: reading their first rows costs less than 
 */}}
 {{define "period_buyers"}}{{template "period_buyers_of" "classes"}}{{end}}
 {{define "content_buyers"}}{{template "period_buyers_of" "content"}}{{end}}
-{{/* period_buyer_revenue: period_buyers with each buyer's revenue in the period (the summary). */}}
+{{/*
+period_buyer_revenue: classified_buyers with each buyer's revenue in the period (the summary); in
+the history form a row may stand for several buyers of one class (its column "buyers").
+*/}}
 {{define "period_buyer_revenue"}}{{template "period_buyers_of" "revenue"}}{{end}}
 {{define "period_buyers_of"}}
 {{- if and history (or (eq . "classes") (eq . "content"))}}
@@ -49,28 +52,26 @@ The same with each buyer's revenue: of a buyer's orders in the period, only thei
 previous order before the period's start, so the buyer is repeat when some order's previous
 order lies in [look-back start, period start). Classification and revenue come from the
 period's rows alone. A row whose previous order is before the period and whose next is after it
-is its buyer's only order of the period: that row is the buyer, with no grouping. Only the rows
-of buyers with several orders in the period are grouped, so the hash holds those buyers only.
+is its buyer's only order of the period ("alone"): such rows need no grouping per buyer, so they
+are summed per class straight away (one group per period and class, "buyers" of them), and only
+the buyers with several orders in the period are grouped one by one (buyers 1). One scan; the
+hash holds the latter buyers only.
 */}}
 classified_buyers AS MATERIALIZED (
     SELECT p.period,
-           h.customer_id,
-           h.total AS revenue,
-           coalesce(h.previous_placed_at >= p.lookback_from, false) AS is_repeat
-    FROM periods p
-    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
-    WHERE (h.previous_placed_at IS NULL OR h.previous_placed_at < p.period_from)
-      AND (h.next_placed_at IS NULL OR h.next_placed_at >= p.period_to)
-    UNION ALL
-    SELECT p.period,
-           h.customer_id,
+           CASE WHEN a.alone THEN count(*) ELSE 1 END AS buyers,
            sum(h.total) AS revenue,
            coalesce(bool_or(h.previous_placed_at >= p.lookback_from
                             AND h.previous_placed_at < p.period_from), false) AS is_repeat
     FROM periods p
     JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
-    WHERE h.previous_placed_at >= p.period_from OR h.next_placed_at < p.period_to
-    GROUP BY p.period, h.customer_id
+    CROSS JOIN LATERAL (
+        SELECT (h.previous_placed_at IS NULL OR h.previous_placed_at < p.period_from)
+               AND (h.next_placed_at IS NULL OR h.next_placed_at >= p.period_to) AS alone
+    ) a
+    GROUP BY p.period, a.alone,
+             CASE WHEN NOT a.alone THEN h.customer_id END,
+             CASE WHEN a.alone THEN coalesce(h.previous_placed_at >= p.lookback_from, false) END
 )
 {{- else}}
 period_buyers AS (

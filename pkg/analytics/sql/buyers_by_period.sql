@@ -7,6 +7,6 @@ WITH periods AS (
          WITH ORDINALITY AS p (period_from, period_to, lookback_from, ord)
 ),
 {{template "period_buyer_revenue"}}
-SELECT period, is_repeat, count(*) AS buyers, sum(revenue)::float8 AS revenue
+SELECT period, is_repeat, {{if history}}sum(buyers){{else}}count(*){{end}}::bigint AS buyers, sum(revenue)::float8 AS revenue
 FROM classified_buyers
 GROUP BY period, is_repeat

@@ -9,9 +9,9 @@
 -- With order_history the previous order of each row is stored: a bucket's buyer is repeat when
 -- one of their orders in the bucket has its previous order in [bucket's look-back, bucket start)
 -- (only their first order in the bucket can), so no probe is needed. A row whose previous order
--- is before its bucket and whose next is after it is its buyer's only order of the bucket (most
--- rows, with daily buckets): that row is the bucket's buyer as it is. Only the other rows are
--- grouped per bucket and buyer.
+-- is before its bucket and whose next is after it is its buyer's only order of the bucket
+-- ("alone"; most rows, with daily buckets): those are summed per bucket and class straight away,
+-- and only the other rows are grouped per bucket and buyer (see buyers.tmpl.sql). One scan.
 WITH bucket_orders AS (
     SELECT b.bucket, h.customer_id, h.total, h.previous_placed_at, h.next_placed_at,
            ($3::timestamptz[])[b.bucket] AS lookback_from,
@@ -23,17 +23,18 @@ WITH bucket_orders AS (
       AND h.placed_at < $2::timestamptz
 ),
 classified AS (
-    SELECT o.bucket, o.total AS revenue, coalesce(o.previous_placed_at >= o.lookback_from, false) AS is_repeat
-    FROM bucket_orders o
-    WHERE (o.previous_placed_at IS NULL OR o.previous_placed_at < o.bucket_from)
-      AND (o.next_placed_at IS NULL OR o.next_placed_at >= o.bucket_to)
-    UNION ALL
     SELECT o.bucket,
-           sum(o.total),
-           coalesce(bool_or(o.previous_placed_at >= o.lookback_from AND o.previous_placed_at < o.bucket_from), false)
+           CASE WHEN a.alone THEN count(*) ELSE 1 END AS buyers,
+           sum(o.total) AS revenue,
+           coalesce(bool_or(o.previous_placed_at >= o.lookback_from AND o.previous_placed_at < o.bucket_from), false) AS is_repeat
     FROM bucket_orders o
-    WHERE o.previous_placed_at >= o.bucket_from OR o.next_placed_at < o.bucket_to
-    GROUP BY o.bucket, o.customer_id
+    CROSS JOIN LATERAL (
+        SELECT (o.previous_placed_at IS NULL OR o.previous_placed_at < o.bucket_from)
+               AND (o.next_placed_at IS NULL OR o.next_placed_at >= o.bucket_to) AS alone
+    ) a
+    GROUP BY o.bucket, a.alone,
+             CASE WHEN NOT a.alone THEN o.customer_id END,
+             CASE WHEN a.alone THEN coalesce(o.previous_placed_at >= o.lookback_from, false) END
 )
 {{- else}}
 WITH range_orders AS (
@@ -82,6 +83,6 @@ classified AS (
     JOIN lookbacks l USING (bucket)
 )
 {{- end}}
-SELECT bucket AS period, is_repeat, count(*) AS buyers, sum(revenue)::float8 AS revenue
+SELECT bucket AS period, is_repeat, {{if history}}sum(buyers){{else}}count(*){{end}}::bigint AS buyers, sum(revenue)::float8 AS revenue
 FROM classified
 GROUP BY bucket, is_repeat
