@@ -20,29 +20,31 @@ WITH periods AS (
 -- order_history: the last one counts their orders (earlier_orders + 1), and the first one (the
 -- only one whose previous order is before the period's start, or that has none) carries the
 -- revenue of all their orders before the period. A row that is both (its previous order before
--- the period, its next after it) is the customer's only order of the period and holds their
--- history alone; only the customers with several orders in the period are grouped.
+-- the period, its next after it) is the customer's only order of the period ("alone") and holds
+-- their history by itself: those are summed per period and group straight away (new when it is
+-- their first order), and only the customers with several orders in the period are grouped one
+-- by one. One scan; the hash holds the latter customers only. A row of history may so stand for
+-- several customers ("customers").
 history AS (
     SELECT p.period,
-           h.earlier_orders + 1 AS orders,
-           h.earlier_revenue + h.total AS revenue,
-           1 AS period_orders,
-           h.total AS period_revenue
-    FROM periods p
-    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
-    WHERE (h.previous_placed_at IS NULL OR h.previous_placed_at < p.period_from)
-      AND (h.next_placed_at IS NULL OR h.next_placed_at >= p.period_to)
-    UNION ALL
-    SELECT p.period,
-           max(h.earlier_orders) + 1 AS orders,
+           CASE WHEN a.alone THEN min(h.earlier_orders) = 0 ELSE max(h.earlier_orders) + 1 = count(*) END AS is_new,
+           CASE WHEN a.alone THEN count(*) ELSE 1 END AS customers,
+           CASE WHEN a.alone THEN count(*) FILTER (WHERE h.earlier_orders >= 1)
+                ELSE (max(h.earlier_orders) >= 1)::int END AS repurchasers,
+           CASE WHEN a.alone THEN sum(h.earlier_orders + 1) ELSE max(h.earlier_orders) + 1 END AS orders,
            sum(h.total) + sum(h.earlier_revenue) FILTER (WHERE h.previous_placed_at IS NULL
                                                             OR h.previous_placed_at < p.period_from) AS revenue,
            count(*) AS period_orders,
            sum(h.total) AS period_revenue
     FROM periods p
     JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
-    WHERE h.previous_placed_at >= p.period_from OR h.next_placed_at < p.period_to
-    GROUP BY p.period, h.customer_id
+    CROSS JOIN LATERAL (
+        SELECT (h.previous_placed_at IS NULL OR h.previous_placed_at < p.period_from)
+               AND (h.next_placed_at IS NULL OR h.next_placed_at >= p.period_to) AS alone
+    ) a
+    GROUP BY p.period, a.alone,
+             CASE WHEN NOT a.alone THEN h.customer_id END,
+             CASE WHEN a.alone THEN h.earlier_orders = 0 END
 )
 {{- else}}
 scope AS (
@@ -51,7 +53,8 @@ scope AS (
     JOIN orders o ON o.is_valid AND o.placed_at >= p.period_from AND o.placed_at < p.period_to
 ),
 history AS (
-    SELECT s.period, h.orders, h.revenue, h.period_orders, h.period_revenue
+    SELECT s.period, h.orders = h.period_orders AS is_new, 1 AS customers, (h.orders >= 2)::int AS repurchasers,
+           h.orders, h.revenue, h.period_orders, h.period_revenue
     FROM scope s
     JOIN periods p USING (period)
     CROSS JOIN LATERAL (
@@ -67,9 +70,9 @@ history AS (
 )
 {{- end}}
 SELECT period,
-       orders = period_orders AS is_new,
-       count(*) AS customers,
-       count(*) FILTER (WHERE orders >= 2) AS repurchasers,
+       is_new,
+       sum(customers)::bigint AS customers,
+       sum(repurchasers)::bigint AS repurchasers,
        sum(orders)::bigint AS orders,
        sum(revenue)::float8 AS revenue,
        sum(period_orders)::bigint AS period_orders,
