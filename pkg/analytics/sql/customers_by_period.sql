@@ -38,10 +38,7 @@ history AS (
            sum(h.total) AS period_revenue
     FROM periods p
     JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
-    CROSS JOIN LATERAL (
-        SELECT (h.previous_placed_at IS NULL OR h.previous_placed_at < p.period_from)
-               AND (h.next_placed_at IS NULL OR h.next_placed_at >= p.period_to) AS alone
-    ) a
+    {{template "alone_in_period"}}
     GROUP BY p.period, a.alone,
              CASE WHEN NOT a.alone THEN h.customer_id END,
              CASE WHEN a.alone THEN h.earlier_orders = 0 END
