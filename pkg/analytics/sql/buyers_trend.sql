@@ -12,29 +12,27 @@
 -- is before its bucket and whose next is after it is its buyer's only order of the bucket
 -- ("alone"; most rows, with daily buckets): those are summed per bucket and class straight away,
 -- and only the other rows are grouped per bucket and buyer (see buyers.tmpl.sql). One scan.
-WITH bucket_orders AS (
-    SELECT b.bucket, h.customer_id, h.total, h.previous_placed_at, h.next_placed_at,
-           ($3::timestamptz[])[b.bucket] AS lookback_from,
-           ($1::timestamptz[])[b.bucket] AS bucket_from,
-           coalesce(($1::timestamptz[])[b.bucket + 1], $2::timestamptz) AS bucket_to
+-- Each bucket is its own period p (period_from, period_to, lookback_from), so the test of
+-- history.tmpl.sql applies as it is.
+WITH classified AS (
+    SELECT p.bucket,
+           CASE WHEN a.alone THEN count(*) ELSE 1 END AS buyers,
+           sum(h.total) AS revenue,
+           coalesce(bool_or(h.previous_placed_at >= p.lookback_from AND h.previous_placed_at < p.period_from), false) AS is_repeat
     FROM order_history h
-    CROSS JOIN LATERAL (SELECT width_bucket(h.placed_at, $1::timestamptz[]) AS bucket) b
+    CROSS JOIN LATERAL (
+        SELECT b.bucket,
+               ($1::timestamptz[])[b.bucket] AS period_from,
+               coalesce(($1::timestamptz[])[b.bucket + 1], $2::timestamptz) AS period_to,
+               ($3::timestamptz[])[b.bucket] AS lookback_from
+        FROM (SELECT width_bucket(h.placed_at, $1::timestamptz[]) AS bucket) b
+    ) p
+    {{template "alone_in_period"}}
     WHERE h.placed_at >= ($1::timestamptz[])[1]
       AND h.placed_at < $2::timestamptz
-),
-classified AS (
-    SELECT o.bucket,
-           CASE WHEN a.alone THEN count(*) ELSE 1 END AS buyers,
-           sum(o.total) AS revenue,
-           coalesce(bool_or(o.previous_placed_at >= o.lookback_from AND o.previous_placed_at < o.bucket_from), false) AS is_repeat
-    FROM bucket_orders o
-    CROSS JOIN LATERAL (
-        SELECT (o.previous_placed_at IS NULL OR o.previous_placed_at < o.bucket_from)
-               AND (o.next_placed_at IS NULL OR o.next_placed_at >= o.bucket_to) AS alone
-    ) a
-    GROUP BY o.bucket, a.alone,
-             CASE WHEN NOT a.alone THEN o.customer_id END,
-             CASE WHEN a.alone THEN coalesce(o.previous_placed_at >= o.lookback_from, false) END
+    GROUP BY p.bucket, a.alone,
+             CASE WHEN NOT a.alone THEN h.customer_id END,
+             CASE WHEN a.alone THEN coalesce(h.previous_placed_at >= p.lookback_from, false) END
 )
 {{- else}}
 WITH range_orders AS (
