@@ -48,27 +48,28 @@ classified_buyers AS MATERIALIZED (
 )
 {{- else if and history (eq . "revenue")}}
 {{/*
-The same with each buyer's revenue: of a buyer's orders in the period, only their first has its
-previous order before the period's start, so the buyer is repeat when some order's previous
-order lies in [look-back start, period start). Classification and revenue come from the
-period's rows alone. A row whose previous order is before the period and whose next is after it
-is its buyer's only order of the period ("alone"): such rows need no grouping per buyer, so they
-are summed per class straight away (one group per period and class, "buyers" of them), and only
-the buyers with several orders in the period are grouped one by one (buyers 1). One scan; the
-hash holds the latter buyers only.
+The same with each buyer's revenue, from their first and last rows of the period (period_ends in
+history.tmpl.sql): the first says new or repeat (its previous order in [look-back start, period
+start)), and the two rows' running revenue gives the revenue in between. An alone row is its
+buyer's only order of the period: those are summed per class straight away (one group per period
+and class, "buyers" of them), and only the buyers with several orders are grouped, two rows each.
+Each period is grouped on its own (a lateral subquery), so the hash holds one period's buyers.
 */}}
 classified_buyers AS MATERIALIZED (
-    SELECT p.period,
-           CASE WHEN a.alone THEN count(*) ELSE 1 END AS buyers,
-           sum(h.total) AS revenue,
-           coalesce(bool_or(h.previous_placed_at >= p.lookback_from
-                            AND h.previous_placed_at < p.period_from), false) AS is_repeat
+    SELECT p.period, g.buyers, g.revenue, g.is_repeat
     FROM periods p
-    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
-    {{template "alone_in_period"}}
-    GROUP BY p.period, a.alone,
-             CASE WHEN NOT a.alone THEN h.customer_id END,
-             CASE WHEN a.alone THEN coalesce(h.previous_placed_at >= p.lookback_from, false) END
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN a.alone THEN count(*) ELSE 1 END AS buyers,
+               {{template "period_revenue"}} AS revenue,
+               coalesce(bool_or(e.first AND h.previous_placed_at >= p.lookback_from), false) AS is_repeat
+        FROM order_history h
+        {{template "period_ends"}}
+        WHERE h.placed_at >= p.period_from AND h.placed_at < p.period_to
+          AND (e.first OR e.last)
+        GROUP BY a.alone,
+                 CASE WHEN NOT a.alone THEN h.customer_id END,
+                 CASE WHEN a.alone THEN coalesce(h.previous_placed_at >= p.lookback_from, false) END
+    ) g
 )
 {{- else}}
 period_buyers AS (

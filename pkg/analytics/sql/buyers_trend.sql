@@ -6,34 +6,17 @@
 -- $1 bucket starts, ascending (bucket i is [$1[i], $1[i+1]), the last ends at $2); $2 the range's
 -- end; $3 each bucket's look-back start (-infinity: all history).
 {{- if history}}
--- With order_history the previous order of each row is stored: a bucket's buyer is repeat when
--- one of their orders in the bucket has its previous order in [bucket's look-back, bucket start)
--- (only their first order in the bucket can), so no probe is needed. A row whose previous order
--- is before its bucket and whose next is after it is its buyer's only order of the bucket
--- ("alone"; most rows, with daily buckets): those are summed per bucket and class straight away,
--- and only the other rows are grouped per bucket and buyer (see buyers.tmpl.sql). One scan.
--- Each bucket is its own period p (period_from, period_to, lookback_from), so the test of
--- history.tmpl.sql applies as it is.
-WITH classified AS (
-    SELECT p.bucket,
-           CASE WHEN a.alone THEN count(*) ELSE 1 END AS buyers,
-           sum(h.total) AS revenue,
-           coalesce(bool_or(h.previous_placed_at >= p.lookback_from AND h.previous_placed_at < p.period_from), false) AS is_repeat
-    FROM order_history h
-    CROSS JOIN LATERAL (
-        SELECT b.bucket,
-               ($1::timestamptz[])[b.bucket] AS period_from,
-               coalesce(($1::timestamptz[])[b.bucket + 1], $2::timestamptz) AS period_to,
-               ($3::timestamptz[])[b.bucket] AS lookback_from
-        FROM (SELECT width_bucket(h.placed_at, $1::timestamptz[]) AS bucket) b
-    ) p
-    {{template "alone_in_period"}}
-    WHERE h.placed_at >= ($1::timestamptz[])[1]
-      AND h.placed_at < $2::timestamptz
-    GROUP BY p.bucket, a.alone,
-             CASE WHEN NOT a.alone THEN h.customer_id END,
-             CASE WHEN a.alone THEN coalesce(h.previous_placed_at >= p.lookback_from, false) END
-)
+-- With order_history each bucket is its own period of buyers.tmpl.sql (its look-back, its first
+-- and last rows per buyer; with daily buckets most rows are their buyer's only order of the
+-- bucket), grouped bucket by bucket: one index range scan per bucket, no probe.
+WITH periods AS (
+    SELECT ord::int AS period,
+           period_from,
+           coalesce(lead(period_from) OVER (ORDER BY ord), $2::timestamptz) AS period_to,
+           lookback_from
+    FROM unnest($1::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS p (period_from, lookback_from, ord)
+),
+{{template "period_buyer_revenue"}}
 {{- else}}
 WITH range_orders AS (
     SELECT o.customer_id,
@@ -81,6 +64,12 @@ classified AS (
     JOIN lookbacks l USING (bucket)
 )
 {{- end}}
-SELECT bucket AS period, is_repeat, {{if history}}sum(buyers){{else}}count(*){{end}}::bigint AS buyers, sum(revenue)::float8 AS revenue
+{{- if history}}
+SELECT period, is_repeat, sum(buyers)::bigint AS buyers, sum(revenue)::float8 AS revenue
+FROM classified_buyers
+GROUP BY period, is_repeat
+{{- else}}
+SELECT bucket AS period, is_repeat, count(*)::bigint AS buyers, sum(revenue)::float8 AS revenue
 FROM classified
 GROUP BY bucket, is_repeat
+{{- end}}

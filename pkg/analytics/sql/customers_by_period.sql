@@ -16,32 +16,35 @@ WITH periods AS (
     FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS p (period_from, period_to, ord)
 ),
 {{- if history}}
--- Each scope customer's history before the period's end, from their rows of the period in
--- order_history: the last one counts their orders (earlier_orders + 1), and the first one (the
--- only one whose previous order is before the period's start, or that has none) carries the
--- revenue of all their orders before the period. A row that is both (its previous order before
--- the period, its next after it) is the customer's only order of the period ("alone") and holds
--- their history by itself: those are summed per period and group straight away (new when it is
--- their first order), and only the customers with several orders in the period are grouped one
--- by one. One scan; the hash holds the latter customers only. A row of history may so stand for
--- several customers ("customers").
+-- Each scope customer's history before the period's end, from their first and last rows of the
+-- period in order_history (period_ends in history.tmpl.sql): the last one's running columns
+-- count their orders and revenue up to and including it (earlier_orders + 1, earlier_revenue +
+-- total), the first one's those before the period, and the customer is new when their first row
+-- of the period has no earlier order. An alone row (the customer's only order of the period)
+-- holds all of it by itself: those are summed per period and group straight away, and only the
+-- customers with several orders in the period are grouped, two rows each. Each period is grouped
+-- on its own (a lateral subquery). A row of history may so stand for several customers
+-- ("customers").
 history AS (
-    SELECT p.period,
-           CASE WHEN a.alone THEN min(h.earlier_orders) = 0 ELSE max(h.earlier_orders) + 1 = count(*) END AS is_new,
-           CASE WHEN a.alone THEN count(*) ELSE 1 END AS customers,
-           CASE WHEN a.alone THEN count(*) FILTER (WHERE h.earlier_orders >= 1)
-                ELSE (max(h.earlier_orders) >= 1)::int END AS repurchasers,
-           CASE WHEN a.alone THEN sum(h.earlier_orders + 1) ELSE max(h.earlier_orders) + 1 END AS orders,
-           sum(h.total) + sum(h.earlier_revenue) FILTER (WHERE h.previous_placed_at IS NULL
-                                                            OR h.previous_placed_at < p.period_from) AS revenue,
-           count(*) AS period_orders,
-           sum(h.total) AS period_revenue
+    SELECT p.period, g.*
     FROM periods p
-    JOIN order_history h ON h.placed_at >= p.period_from AND h.placed_at < p.period_to
-    {{template "alone_in_period"}}
-    GROUP BY p.period, a.alone,
-             CASE WHEN NOT a.alone THEN h.customer_id END,
-             CASE WHEN a.alone THEN h.earlier_orders = 0 END
+    CROSS JOIN LATERAL (
+        SELECT min(h.earlier_orders) = 0 AS is_new,
+               CASE WHEN a.alone THEN count(*) ELSE 1 END AS customers,
+               CASE WHEN a.alone THEN count(*) FILTER (WHERE h.earlier_orders >= 1) ELSE 1 END AS repurchasers,
+               CASE WHEN a.alone THEN sum(h.earlier_orders + 1) ELSE max(h.earlier_orders) + 1 END AS orders,
+               CASE WHEN a.alone THEN sum(h.earlier_revenue + h.total) FILTER (WHERE a.alone)
+                    ELSE max(h.earlier_revenue + h.total) FILTER (WHERE e.last) END AS revenue,
+               CASE WHEN a.alone THEN count(*) ELSE max(h.earlier_orders) - min(h.earlier_orders) + 1 END AS period_orders,
+               {{template "period_revenue"}} AS period_revenue
+        FROM order_history h
+        {{template "period_ends"}}
+        WHERE h.placed_at >= p.period_from AND h.placed_at < p.period_to
+          AND (e.first OR e.last)
+        GROUP BY a.alone,
+                 CASE WHEN NOT a.alone THEN h.customer_id END,
+                 CASE WHEN a.alone THEN h.earlier_orders = 0 END
+    ) g
 )
 {{- else}}
 scope AS (

@@ -1,9 +1,13 @@
 -- Whether order_history agrees with orders in each period: the same number of valid orders and
--- the same revenue. Checked before a statement reads a history the shop keeps itself (one kept by
--- the contract's triggers is current by construction); where it disagrees, the statements probe
--- each buyer's earlier orders instead.
+-- the same revenue, and the running columns agree with both (the last rows' earlier_orders + 1
+-- and earlier_revenue + total less the first rows' earlier_orders and earlier_revenue, summed
+-- over the period's customers, give its orders and revenue again: what the statements read of
+-- them, see period_ends in history.tmpl.sql). Checked before a statement reads a history the shop
+-- keeps itself (one kept by the contract's triggers is current by construction); where it
+-- disagrees, the statements probe each buyer's earlier orders instead.
 -- $1 period starts, $2 period ends.
-SELECT coalesce(bool_and(o.orders = h.orders AND o.revenue IS NOT DISTINCT FROM h.revenue), true)
+SELECT coalesce(bool_and(o.orders = h.orders AND o.revenue IS NOT DISTINCT FROM h.revenue
+                         AND h.orders = h.end_orders AND h.revenue IS NOT DISTINCT FROM h.end_revenue), true)
 FROM unnest($1::timestamptz[], $2::timestamptz[]) AS p (period_from, period_to)
 CROSS JOIN LATERAL (
     SELECT count(*) AS orders, sum(total) AS revenue
@@ -11,7 +15,16 @@ CROSS JOIN LATERAL (
     WHERE is_valid AND placed_at >= p.period_from AND placed_at < p.period_to
 ) o
 CROSS JOIN LATERAL (
-    SELECT count(*) AS orders, sum(total) AS revenue
+    SELECT count(*) AS orders,
+           sum(total) AS revenue,
+           coalesce(sum(earlier_orders + 1) FILTER (WHERE last), 0)
+               - coalesce(sum(earlier_orders) FILTER (WHERE first), 0) AS end_orders,
+           sum(earlier_revenue + total) FILTER (WHERE last)
+               - coalesce(sum(earlier_revenue) FILTER (WHERE first), 0) AS end_revenue
     FROM order_history
+    CROSS JOIN LATERAL (
+        SELECT previous_placed_at IS NULL OR previous_placed_at < p.period_from AS first,
+               next_placed_at IS NULL OR next_placed_at >= p.period_to AS last
+    ) e
     WHERE placed_at >= p.period_from AND placed_at < p.period_to
 ) h
