@@ -48,7 +48,7 @@ classified_buyers AS MATERIALIZED (
 )
 {{- else if and history (eq . "revenue")}}
 {{/*
-The same with each buyer's revenue, from their first and last rows of the period (period_ends in
+The same with each buyer's revenue, from their first and last rows of the period (period_end_rows in
 history.tmpl.sql): the first says new or repeat (its previous order in [look-back start, period
 start)), and the two rows' running revenue gives the revenue in between. An alone row is its
 buyer's only order of the period: those are summed per class straight away (one group per period
@@ -62,13 +62,8 @@ classified_buyers AS MATERIALIZED (
         SELECT CASE WHEN a.alone THEN count(*) ELSE 1 END AS buyers,
                {{template "period_revenue"}} AS revenue,
                coalesce(bool_or(e.first AND h.previous_placed_at >= p.lookback_from), false) AS is_repeat
-        FROM order_history h
-        {{template "period_ends"}}
-        WHERE h.placed_at >= p.period_from AND h.placed_at < p.period_to
-          AND (e.first OR e.last)
-        GROUP BY a.alone,
-                 CASE WHEN NOT a.alone THEN h.customer_id END,
-                 CASE WHEN a.alone THEN coalesce(h.previous_placed_at >= p.lookback_from, false) END
+        {{template "period_end_rows"}}
+        {{template "period_groups" "coalesce(h.previous_placed_at >= p.lookback_from, false)"}}
     ) g
 )
 {{- else}}

@@ -17,7 +17,7 @@ WITH periods AS (
 ),
 {{- if history}}
 -- Each scope customer's history before the period's end, from their first and last rows of the
--- period in order_history (period_ends in history.tmpl.sql): the last one's running columns
+-- period in order_history (period_end_rows in history.tmpl.sql): the last one's running columns
 -- count their orders and revenue up to and including it (earlier_orders + 1, earlier_revenue +
 -- total), the first one's those before the period, and the customer is new when their first row
 -- of the period has no earlier order. An alone row (the customer's only order of the period)
@@ -37,13 +37,8 @@ history AS (
                     ELSE max(h.earlier_revenue + h.total) FILTER (WHERE e.last) END AS revenue,
                CASE WHEN a.alone THEN count(*) ELSE max(h.earlier_orders) - min(h.earlier_orders) + 1 END AS period_orders,
                {{template "period_revenue"}} AS period_revenue
-        FROM order_history h
-        {{template "period_ends"}}
-        WHERE h.placed_at >= p.period_from AND h.placed_at < p.period_to
-          AND (e.first OR e.last)
-        GROUP BY a.alone,
-                 CASE WHEN NOT a.alone THEN h.customer_id END,
-                 CASE WHEN a.alone THEN h.earlier_orders = 0 END
+        {{template "period_end_rows"}}
+        {{template "period_groups" "h.earlier_orders = 0"}}
     ) g
 )
 {{- else}}

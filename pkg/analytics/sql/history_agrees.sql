@@ -2,7 +2,7 @@
 -- the same revenue, and the running columns agree with both (the last rows' earlier_orders + 1
 -- and earlier_revenue + total less the first rows' earlier_orders and earlier_revenue, summed
 -- over the period's customers, give its orders and revenue again: what the statements read of
--- them, see period_ends in history.tmpl.sql). Checked before a statement reads a history the shop
+-- them, see period_end_rows in history.tmpl.sql). Checked before a statement reads a history the shop
 -- keeps itself (one kept by the contract's triggers is current by construction); where it
 -- disagrees, the statements probe each buyer's earlier orders instead.
 -- $1 period starts, $2 period ends.
