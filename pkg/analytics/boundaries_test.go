@@ -68,6 +68,12 @@ func TestPeriodBoundariesInBothForms(t *testing.T) {
 		f := one(e.CustomerEvents(ctx, analytics.EventsQuery{Comparison: analytics.NoComparison}, april, day))
 		wantColumn(t, f, "customers", []any{int64(4), int64(2), int64(3), int64(2), int64(1)})
 
+		// New c2 and c3, returning c1 and c4; nobody lapses in April (c1's March order lapses
+		// on 24 March, c4's of 2025 in 2025).
+		f = one(e.CustomerEvents(ctx, analytics.EventsQuery{View: analytics.EventsNewReturningLapsed, Comparison: analytics.NoComparison}, april, day))
+		wantColumn(t, f, "group", []any{"New customers", "Returning customers", "Lapsed customers"})
+		wantColumn(t, f, "customers", []any{int64(2), int64(2), int64(0)})
+
 		f = one(e.Buyers(ctx, analytics.BuyersQuery{Comparison: analytics.NoComparison}, april, day))
 		wantColumn(t, f, "group", []any{"New buyers", "Repeat buyers", "All buyers"})
 		wantColumn(t, f, "buyers", []any{int64(3), int64(1), int64(4)})

@@ -14,11 +14,15 @@ WITH periods AS (
 ),
 {{template "event_thresholds"}},
 {{template "event_orders" .}},
+-- Each customer counted once, by their first order of the period (the one whose previous order
+-- is before the period, or none; one per customer, as in events_by_period.sql); they are new when
+-- that order is their first ever.
 buyers AS (
     SELECT period,
-           count(DISTINCT customer_id) AS customers,
-           count(DISTINCT customer_id) FILTER (WHERE earlier = 0) AS new_customers
+           count(*) AS customers,
+           count(*) FILTER (WHERE earlier = 0) AS new_customers
     FROM event_orders
+    WHERE previous IS NULL OR previous < period_from
     GROUP BY period
 ),
 {{- if history}}
