@@ -2,12 +2,12 @@ package analytics
 
 import (
 	"context"
-
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"golang.org/x/sync/errgroup"
 )
 
 // BuyersQuery is the query model of query type "buyers".
@@ -171,7 +171,7 @@ func (e *Engine) buyersSummary(ctx context.Context, q BuyersQuery, p Period) (da
 	if err != nil {
 		return nil, err
 	}
-	counts, sql, err := e.periodBuyerCounts(ctx, periods)
+	counts, sql, err := eachPeriodApart(ctx, periods, e.periodBuyerCounts)
 	if err != nil {
 		return nil, err
 	}
@@ -237,12 +237,20 @@ func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, inter
 		return nil, err
 	}
 	buckets, hasCmp := tr.Buckets, tr.HasComparison
-	counts, sql, err := e.bucketBuyerCounts(ctx, tr.Buckets)
-	if err != nil {
-		return nil, err
-	}
-	prevCounts, _, err := e.bucketBuyerCounts(ctx, tr.Previous)
-	if err != nil {
+	// The range and its comparison are two statements (each a pass over its own range): run side
+	// by side, a lone trend panel uses both cores.
+	var counts, prevCounts []BuyerCounts
+	var sql string
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		counts, sql, err = e.bucketBuyerCounts(gctx, tr.Buckets)
+		return err
+	})
+	g.Go(func() (err error) {
+		prevCounts, _, err = e.bucketBuyerCounts(gctx, tr.Previous)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	counts = append(counts, prevCounts...)

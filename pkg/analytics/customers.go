@@ -125,7 +125,7 @@ func (e *Engine) customerCountsCompared(ctx context.Context, q CustomersQuery, p
 	if periods, cmp, hasCmp, err = e.shop.withComparison(p, q.Comparison); err != nil {
 		return
 	}
-	counts, sql, err := e.customerCountsFor(ctx, periods)
+	counts, sql, err := eachPeriodApart(ctx, periods, e.customerCountsFor)
 	if err != nil {
 		return
 	}

@@ -1,9 +1,12 @@
 package analytics
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Period is the half-open interval [From, To).
@@ -105,4 +108,28 @@ func isMidnight(t time.Time) bool {
 
 func (p Period) String() string {
 	return fmt.Sprintf("[%s, %s)", p.From.Format(time.RFC3339), p.To.Format(time.RFC3339))
+}
+
+// eachPeriodApart runs count for each period on its own and side by side, answering the results
+// in the periods' order and the first period's statement. A view's range and its comparison are
+// independent statements: run apart, a lone panel uses both cores, where one statement over both
+// periods runs on one (PostgreSQL does not parallelise the per-period groupings).
+func eachPeriodApart[T any](ctx context.Context, periods []Period, count func(context.Context, []Period) ([]T, string, error)) ([]T, string, error) {
+	out := make([]T, len(periods))
+	sqls := make([]string, len(periods))
+	g, gctx := errgroup.WithContext(ctx)
+	for i := range periods {
+		g.Go(func() error {
+			r, sql, err := count(gctx, periods[i:i+1])
+			if err != nil {
+				return err
+			}
+			out[i], sqls[i] = r[0], sql
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, "", err
+	}
+	return out, sqls[0], nil
 }
