@@ -7,7 +7,6 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
-	"golang.org/x/sync/errgroup"
 )
 
 // BuyersQuery is the query model of query type "buyers".
@@ -237,23 +236,15 @@ func (e *Engine) buyersTrend(ctx context.Context, q BuyersQuery, p Period, inter
 		return nil, err
 	}
 	buckets, hasCmp := tr.Buckets, tr.HasComparison
-	// The range and its comparison are two statements (each a pass over its own range): run side
-	// by side, a lone trend panel uses both cores.
-	var counts, prevCounts []BuyerCounts
-	var sql string
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		counts, sql, err = e.bucketBuyerCounts(gctx, tr.Buckets)
-		return err
+	// The range's buckets and the comparison's: two statements, side by side (apart).
+	lists := [][]Period{tr.Buckets, tr.Previous}
+	both, sql, err := apart(ctx, len(lists), func(ctx context.Context, i int) ([]BuyerCounts, string, error) {
+		return e.bucketBuyerCounts(ctx, lists[i])
 	})
-	g.Go(func() (err error) {
-		prevCounts, _, err = e.bucketBuyerCounts(gctx, tr.Previous)
-		return err
-	})
-	if err := g.Wait(); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	counts = append(counts, prevCounts...)
+	counts := append(both[0], both[1]...)
 	money := e.shop.MoneyUnit()
 	f := newFrameBuilder("buyers_trend")
 	ts := f.time("time", "Time")

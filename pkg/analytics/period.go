@@ -110,26 +110,35 @@ func (p Period) String() string {
 	return fmt.Sprintf("[%s, %s)", p.From.Format(time.RFC3339), p.To.Format(time.RFC3339))
 }
 
-// eachPeriodApart runs count for each period on its own and side by side, answering the results
-// in the periods' order and the first period's statement. A view's range and its comparison are
-// independent statements: run apart, a lone panel uses both cores, where one statement over both
-// periods runs on one (PostgreSQL does not parallelise the per-period groupings).
-func eachPeriodApart[T any](ctx context.Context, periods []Period, count func(context.Context, []Period) ([]T, string, error)) ([]T, string, error) {
-	out := make([]T, len(periods))
-	sqls := make([]string, len(periods))
+// apart runs run(i) for every i in [0, n) side by side, each in its own statement(s), answering
+// the results in order and the first one's statement. A view's range and its comparison are
+// independent: one statement over both runs on one core (PostgreSQL does not parallelise the
+// per-period groupings), two at once let a lone panel use both.
+func apart[T any](ctx context.Context, n int, run func(ctx context.Context, i int) (T, string, error)) ([]T, string, error) {
+	out := make([]T, n)
+	sqls := make([]string, n)
 	g, gctx := errgroup.WithContext(ctx)
-	for i := range periods {
-		g.Go(func() error {
-			r, sql, err := count(gctx, periods[i:i+1])
-			if err != nil {
-				return err
-			}
-			out[i], sqls[i] = r[0], sql
-			return nil
+	for i := range n {
+		g.Go(func() (err error) {
+			out[i], sqls[i], err = run(gctx, i)
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, "", err
 	}
 	return out, sqls[0], nil
+}
+
+// eachPeriodApart is count (which answers one result per period it is given) run for each
+// period on its own, side by side (apart).
+func eachPeriodApart[T any](ctx context.Context, periods []Period, count func(context.Context, []Period) ([]T, string, error)) ([]T, string, error) {
+	return apart(ctx, len(periods), func(ctx context.Context, i int) (T, string, error) {
+		r, sql, err := count(ctx, periods[i:i+1])
+		if err != nil {
+			var zero T
+			return zero, "", err
+		}
+		return r[0], sql, nil
+	})
 }
