@@ -44,6 +44,7 @@ const (
 )
 
 var (
+	// followersByPeriodSQL counts the groups with their revenue for one period.
 	followersByPeriodSQL = statement("followers_by_period")
 	// followersTrendSQL counts the same groups for many buckets in one pass over the follows.
 	followersTrendSQL = statement("followers_trend")
@@ -106,9 +107,9 @@ func accountIDs(ids []string) []string {
 	return ids
 }
 
-// followerCountsFor computes the follower groups of each period in one statement, for A as a
-// whole or, with perAccount, for each account of A (ordered by name).
-func (e *Engine) followerCountsFor(ctx context.Context, sql string, periods []Period, accounts []string, perAccount bool) ([]followerSeries, error) {
+// followerCountsFor computes the follower groups (without revenue) of each period in one
+// statement, for A as a whole or, with perAccount, for each account of A (ordered by name).
+func (e *Engine) followerCountsFor(ctx context.Context, periods []Period, accounts []string, perAccount bool) ([]followerSeries, error) {
 	froms := make([]time.Time, len(periods))
 	tos := make([]time.Time, len(periods))
 	for i, p := range periods {
@@ -116,7 +117,7 @@ func (e *Engine) followerCountsFor(ctx context.Context, sql string, periods []Pe
 	}
 	var out []followerSeries
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, sql, froms, tos, accountIDs(accounts), perAccount)
+		rows, err := tx.Query(ctx, followersTrendSQL, froms, tos, accountIDs(accounts), perAccount)
 		if err != nil {
 			return err
 		}
@@ -155,16 +156,51 @@ func (e *Engine) followerCountsFor(ctx context.Context, sql string, periods []Pe
 	return out, nil
 }
 
+// followerCountsOf computes the follower groups of one period with their revenue.
+func (e *Engine) followerCountsOf(ctx context.Context, p Period, accounts []string) (followerCounts, error) {
+	var c followerCounts
+	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, followersByPeriodSQL, p.From, p.To, accountIDs(accounts))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var state string
+			var g followerGroup
+			if err := rows.Scan(&state, &g.Followers, &g.Revenue); err != nil {
+				return err
+			}
+			switch state {
+			case "new":
+				c.New = g
+			case "active":
+				c.Active = g
+			default:
+				c.Other = g
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return c, explain("followers", err)
+	}
+	return c, nil
+}
+
 func (e *Engine) followersSummary(ctx context.Context, q FollowersQuery, p Period) (data.Frames, error) {
 	periods, cmp, hasCmp, err := e.shop.withComparison(p, q.Comparison)
 	if err != nil {
 		return nil, err
 	}
-	series, err := e.followerCountsFor(ctx, followersByPeriodSQL, periods, q.Accounts, false)
+	// The period and its comparison side by side: each statement groups one period's followers.
+	counts, _, err := apart(ctx, len(periods), func(ctx context.Context, i int) (followerCounts, string, error) {
+		c, err := e.followerCountsOf(ctx, periods[i], q.Accounts)
+		return c, followersByPeriodSQL, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	counts := series[0].Counts
 	cur, prev := counts[0], followerCounts{}
 	if hasCmp {
 		prev = counts[1]
@@ -229,7 +265,7 @@ func (e *Engine) followersTrend(ctx context.Context, q FollowersQuery, p Period,
 		return nil, err
 	}
 	buckets, hasCmp, cmp := tr.Buckets, tr.HasComparison, tr.Comparison
-	series, err := e.followerCountsFor(ctx, followersTrendSQL, tr.All(), q.Accounts, q.PerAccount)
+	series, err := e.followerCountsFor(ctx, tr.All(), q.Accounts, q.PerAccount)
 	if err != nil {
 		return nil, err
 	}

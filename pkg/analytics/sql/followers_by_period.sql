@@ -1,47 +1,56 @@
--- New, active and total followers with their valid-order revenue (SPEC §4 Followers), for each of
--- a list of periods at once (the summary's period and comparison period, or a trend's buckets),
--- for the account set A as a whole or, per account, for each account of A as its own set.
--- $1 period starts, $2 period ends, one per period; $3 the ids of A as text (empty: all accounts);
--- $4 per account.
--- One row per period, set and follower state ('new', 'active', 'other'); a set without followers
--- in a period answers one row with a null state, so that every account of A is listed.
-WITH ranges AS (
-    SELECT ord::int AS range_no, period_from, period_to
-    FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS r (period_from, period_to, ord)
+-- New, active and other followers with their valid-order revenue (SPEC §4 Followers) for one
+-- period and the account set A; the summary runs its period and its comparison as two of these
+-- side by side (followersSummary).
+-- $1, $2 the period; $3 the ids of A as text (empty: all accounts).
+-- One row per follower state ('new', 'active', 'other') that has followers.
+--   * followers: one row per customer with a follow of A current at the period's end (started
+--     before it, not ended before it: "as of t" reads rows before t), new when one of those
+--     started in the period.
+--   * viewers: the period's viewers of A's content, found with one scan of the period's views
+--     (content_views_viewed_at); content_views has no per-customer index.
+--   * revenue: the period's valid orders joined to the states and summed per state, so the orders
+--     are never grouped per customer (that hash of every buyer's numeric sum spilled at 1M).
+-- NOT MATERIALIZED: one row of bound values, inlined so the planner sees them as constants.
+WITH period AS NOT MATERIALIZED (
+    SELECT $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::text[] AS accounts
 ),
-account_sets AS (
-    SELECT ''::text AS account_id, ''::text AS account, $3::text[] AS accounts
-    WHERE NOT $4::boolean
-    UNION ALL
-    SELECT a.account_id::text, coalesce(a.name, a.account_id::text), ARRAY[a.account_id::text]
-    FROM accounts a
-    WHERE $4::boolean
-      AND (cardinality($3::text[]) = 0 OR a.account_id::text = ANY ($3::text[]))
+followers AS (
+    SELECT f.customer_id, bool_or(f.followed_at >= p.period_from) AS is_new
+    FROM period p
+    JOIN follows f
+      ON f.followed_at < p.period_to
+     AND (f.unfollowed_at IS NULL OR f.unfollowed_at >= p.period_to)
+     AND (cardinality(p.accounts) = 0 OR f.account_id::text = ANY (p.accounts))
+    GROUP BY f.customer_id
 ),
-periods AS (
-    SELECT (row_number() OVER (ORDER BY s.account, s.account_id, r.range_no))::int AS period,
-           r.range_no, s.account_id, s.account, r.period_from, r.period_to, s.accounts
-    FROM ranges r
-    CROSS JOIN account_sets s
+viewers AS (
+    SELECT DISTINCT v.customer_id
+    FROM period p
+    JOIN content_views v ON v.viewed_at >= p.period_from AND v.viewed_at < p.period_to
+    JOIN content ct ON ct.content_id = v.content_id
+    WHERE cardinality(p.accounts) = 0 OR ct.account_id::text = ANY (p.accounts)
 ),
-{{template "current_followers"}},
--- Each customer's revenue in each range: the total of their valid orders placed in it (computed
--- once per range, whatever the number of account sets).
-range_revenue AS (
-    SELECT r.range_no, o.customer_id, sum(o.total) AS revenue
-    FROM ranges r
-    JOIN orders o ON o.is_valid AND o.placed_at >= r.period_from AND o.placed_at < r.period_to
-    GROUP BY r.range_no, o.customer_id
+states AS MATERIALIZED (
+    SELECT f.customer_id,
+           CASE
+               WHEN f.is_new THEN 'new'
+               WHEN v.customer_id IS NOT NULL THEN 'active'
+               ELSE 'other'
+           END AS state
+    FROM followers f
+    LEFT JOIN viewers v USING (customer_id)
 ),
-by_state AS (
-    SELECT fs.period, fs.state, count(*) AS followers, coalesce(sum(rr.revenue), 0)::float8 AS revenue
-    FROM follower_states fs
-    JOIN periods p USING (period)
-    LEFT JOIN range_revenue rr ON rr.range_no = p.range_no AND rr.customer_id = fs.customer_id
-    GROUP BY fs.period, fs.state
+state_revenue AS (
+    SELECT s.state, sum(o.total) AS revenue
+    FROM period p
+    JOIN orders o ON o.is_valid AND o.placed_at >= p.period_from AND o.placed_at < p.period_to
+    JOIN states s ON s.customer_id = o.customer_id
+    GROUP BY s.state
+),
+state_counts AS (
+    SELECT state, count(*) AS followers FROM states GROUP BY state
 )
-SELECT p.range_no, p.account_id, p.account, s.state,
-       coalesce(s.followers, 0) AS followers, coalesce(s.revenue, 0) AS revenue
-FROM periods p
-LEFT JOIN by_state s USING (period)
-ORDER BY p.account, p.account_id, p.range_no, s.state
+SELECT c.state, c.followers, coalesce(r.revenue, 0)::float8 AS revenue
+FROM state_counts c
+LEFT JOIN state_revenue r USING (state)
+ORDER BY c.state
