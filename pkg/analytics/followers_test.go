@@ -348,6 +348,65 @@ func TestFollowersTrend(t *testing.T) {
 	})
 }
 
+// TestFollowersTrendIslands pins how one customer's overlapping follows merge (the trend's
+// window over each customer's follows), UTC days of 1–7 Mar 2026, all accounts. A follow is
+// current at t when followed_at < t <= unfollowed_at.
+//
+//	c1  f1 account 1, 20 Feb → 3 Mar 12:00; f3 account 2, 25 Feb → 2 Mar 06:00 (inside f1);
+//	    f2 account 1, 3 Mar 12:00 → 4 Mar 00:00 (starts where f1 ends); f4 account 2, 6 Mar 10:00 →
+//	    follower at the ends of 1, 2, 3, 6, 7 Mar; new on 3 Mar (f2) and 6 Mar (f4)
+//	c2  two identical follows, accounts 1 and 2, from 2 Mar 05:00: follower from 2 Mar; new 2 Mar
+//	c3  4 Mar 01:00 → 02:00 (never at a day's end); 5 Mar 10:00 → 6 Mar 00:00 (ends at the day's
+//	    end: still a follower then): follower at the end of 5 Mar only, new 5 Mar
+//	c4  from 5 Mar 00:00, exactly a bucket start: not a follower at the end of 4 Mar; new 5 Mar
+//
+// Views: c1 on 3 Mar (new that day: not active), c2 on 4 Mar (active), c3 on 4 Mar (no follower at
+// its end), c4 on 6 Mar (active).
+func TestFollowersTrendIslands(t *testing.T) {
+	db := fixtureSQL(t, `
+INSERT INTO accounts (account_id, name, kind) VALUES (1, 'One', 'official'), (2, 'Two', 'channel');
+INSERT INTO content (content_id, account_id, kind, title, category, published_at) VALUES
+    (11, 1, 'video', 'V', 'fashion', '2026-01-01Z'), (21, 2, 'live', 'L', 'beauty', '2026-01-01Z');
+INSERT INTO customers (customer_id, created_at) VALUES (1, '2024-01-01Z'), (2, '2024-01-01Z'), (3, '2024-01-01Z'), (4, '2024-01-01Z');
+INSERT INTO follows (account_id, customer_id, followed_at, unfollowed_at, source, content_id) VALUES
+    (1, 1, '2026-02-20 00:00Z', '2026-03-03 12:00Z', 'profile', NULL),
+    (2, 1, '2026-02-25 00:00Z', '2026-03-02 06:00Z', 'profile', NULL),
+    (1, 1, '2026-03-03 12:00Z', '2026-03-04 00:00Z', 'video', 11),
+    (2, 1, '2026-03-06 10:00Z', NULL, 'live', 21),
+    (1, 2, '2026-03-02 05:00Z', NULL, 'profile', NULL),
+    (2, 2, '2026-03-02 05:00Z', NULL, 'profile', NULL),
+    (1, 3, '2026-03-04 01:00Z', '2026-03-04 02:00Z', 'video', 11),
+    (2, 3, '2026-03-05 10:00Z', '2026-03-06 00:00Z', 'live', 21),
+    (1, 4, '2026-03-05 00:00Z', NULL, 'profile', NULL);
+INSERT INTO content_views (customer_id, content_id, viewed_at) VALUES
+    (1, 11, '2026-03-03 13:00Z'), (2, 11, '2026-03-04 12:00Z'), (3, 21, '2026-03-04 01:30Z'), (4, 21, '2026-03-06 12:00Z');
+`)
+	e := analytics.New(db, analytics.DefaultShop())
+	week := analytics.Period{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC)}
+	frames, err := e.Followers(context.Background(), analytics.FollowersQuery{View: "trend", Bucket: "day", Comparison: analytics.NoComparison}, week, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := frames[0]
+	wantInts(t, f, "total_followers", nil, 1, 2, 2, 1, 3, 3, 3)
+	wantInts(t, f, "new_followers", nil, 0, 1, 1, 0, 2, 1, 0)
+	wantInts(t, f, "active_followers", nil, 0, 0, 0, 1, 0, 1, 0)
+	// Each day's summary, computed by the other statement, agrees.
+	for i := range 7 {
+		day := analytics.Period{From: week.From.AddDate(0, 0, i), To: week.From.AddDate(0, 0, i+1)}
+		frames, err := e.Followers(context.Background(), analytics.FollowersQuery{Comparison: analytics.NoComparison}, day, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for row, field := range []string{"new_followers", "active_followers", "total_followers"} {
+			trend, _ := f.FieldByName(field)
+			if got, want := frames[0].Fields[1].At(row), trend.At(i); got != want {
+				t.Errorf("%s on %s: summary %v, trend %v", field, day.From.Format("2 Jan"), got, want)
+			}
+		}
+	}
+}
+
 func TestFollowersChannels(t *testing.T) {
 	env := newFollowersEnv(t)
 	sources := []any{"video", "live", "product_card", "profile", "unknown"}

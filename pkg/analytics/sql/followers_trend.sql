@@ -6,113 +6,146 @@
 --     followers at t = islands containing t.
 --   * new: customers with a follow started in the period and still current at its end.
 --   * active: the period's viewers of the set's content who follow at its end and are not new.
--- Rows have the shape of followers_by_period.sql (revenue 0: trends carry no revenue).
+-- Rows have the shape of followers_by_period.sql's, with the range and set first (revenue 0:
+-- trends carry no revenue).
 -- $1 period starts, $2 period ends, one per period; $3 the ids of A as text (empty: all
 -- accounts); $4 per account.
+-- Sets are numbered (set_no) so that the hashes and sorts below key on integers.
 WITH ranges AS (
     SELECT ord::int AS range_no, period_from, period_to
     FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS r (period_from, period_to, ord)
 ),
 account_sets AS (
-    SELECT ''::text AS account_id, ''::text AS account, $3::text[] AS accounts
+    SELECT 1 AS set_no, ''::text AS account_id, ''::text AS account, $3::text[] AS accounts
     WHERE NOT $4::boolean
     UNION ALL
-    SELECT a.account_id::text, coalesce(a.name, a.account_id::text), ARRAY[a.account_id::text]
+    SELECT (row_number() OVER (ORDER BY a.account_id))::int, a.account_id::text,
+           coalesce(a.name, a.account_id::text), ARRAY[a.account_id::text]
     FROM accounts a
     WHERE $4::boolean
       AND (cardinality($3::text[]) = 0 OR a.account_id::text = ANY ($3::text[]))
 ),
-set_follows AS (
-    SELECT s.account_id AS set_id, f.customer_id, f.followed_at AS starts,
-           coalesce(f.unfollowed_at, 'infinity') AS ends
+-- The accounts that have follows, and each set's among them, typed as in follows: the follows
+-- join their set by equality, and each range's new follows are read from
+-- follows_account_followed_at, account by account. (A GROUP BY, not a loose index scan, so that
+-- the planner knows how many there are.)
+follow_accounts AS (
+    SELECT account_id FROM follows GROUP BY account_id
+),
+set_accounts AS (
+    SELECT s.set_no, fa.account_id
     FROM account_sets s
-    JOIN follows f ON cardinality(s.accounts) = 0 OR f.account_id::text = ANY (s.accounts)
+    JOIN follow_accounts fa ON cardinality(s.accounts) = 0 OR fa.account_id::text = ANY (s.accounts)
 ),
-ordered AS (
-    SELECT set_id, customer_id, starts, ends,
-           max(ends) OVER (PARTITION BY set_id, customer_id ORDER BY starts, ends
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
-    FROM set_follows
-),
-numbered AS (
-    SELECT set_id, customer_id, starts, ends,
-           count(*) FILTER (WHERE reach IS NULL OR starts > reach)
-               OVER (PARTITION BY set_id, customer_id ORDER BY starts, ends) AS island
-    FROM ordered
-),
-islands AS (
-    SELECT set_id, customer_id, min(starts) AS starts, max(ends) AS ends
-    FROM numbered
-    GROUP BY set_id, customer_id, island
+-- Each set's follows, for the viewers' check (a hash of them: materialized, so that the planner
+-- does not probe follows_customer_id once per viewer).
+set_follows AS MATERIALIZED (
+    SELECT sa.set_no, f.customer_id, f.followed_at AS starts,
+           coalesce(f.unfollowed_at, 'infinity') AS ends
+    FROM set_accounts sa
+    JOIN follows f ON f.account_id = sa.account_id
 ),
 -- Followers at t = islands with starts < t <= ends = (islands starting before t) − (islands
 -- ending before t): each island counts +1 at its start and −1 at its end, and the counts are
 -- summed per gap between the sorted distinct period ends (width_bucket: how many ends are at or
--- before the time), so every island is read twice, not once per period.
+-- before the time), so every follow is read once, not once per period.
+-- The islands' edges come from one window pass over a customer's follows in start order, without
+-- grouping the islands: reach is the latest end of the customer's earlier follows, so a follow
+-- that starts after it starts an island, and reach is where the island before it ended; the
+-- customer's last follow (lead is null) closes the last island at the latest end of all. The
+-- window reads the follows again rather than set_follows: in customer order (follows_customer_id,
+-- or a sort keyed first on the customer), which is cheaper than sorting the set's follows.
 period_ends AS (
     SELECT array_agg(DISTINCT period_to ORDER BY period_to) AS ends FROM ranges
 ),
+edges AS MATERIALIZED (
+    SELECT sa.set_no, f.followed_at AS starts, coalesce(f.unfollowed_at, 'infinity') AS ends,
+           max(coalesce(f.unfollowed_at, 'infinity')) OVER w AS reach,
+           lead(f.followed_at) OVER w IS NULL AS last
+    FROM set_accounts sa
+    JOIN follows f ON f.account_id = sa.account_id
+    WINDOW w AS (PARTITION BY f.customer_id, sa.set_no ORDER BY f.followed_at, coalesce(f.unfollowed_at, 'infinity')
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+),
 island_steps AS (
-    SELECT i.set_id, width_bucket(i.starts, pe.ends) AS gap, count(*) AS step
-    FROM islands i CROSS JOIN period_ends pe
+    SELECT e.set_no, width_bucket(e.starts, pe.ends) AS gap, count(*) AS step
+    FROM edges e CROSS JOIN period_ends pe
+    WHERE e.reach IS NULL OR e.starts > e.reach
     GROUP BY 1, 2
     UNION ALL
-    SELECT i.set_id, width_bucket(i.ends, pe.ends), -count(*)
-    FROM islands i CROSS JOIN period_ends pe
+    SELECT e.set_no, width_bucket(e.reach, pe.ends), -count(*)
+    FROM edges e CROSS JOIN period_ends pe
+    WHERE e.starts > e.reach
+    GROUP BY 1, 2
+    UNION ALL
+    SELECT e.set_no, width_bucket(greatest(e.reach, e.ends), pe.ends), -count(*)
+    FROM edges e CROSS JOIN period_ends pe
+    WHERE e.last
     GROUP BY 1, 2
 ),
 totals AS (
-    SELECT r.range_no, st.set_id, sum(st.step)::bigint AS followers
+    SELECT r.range_no, st.set_no, sum(st.step)::bigint AS followers
     FROM ranges r
     CROSS JOIN period_ends pe
     JOIN island_steps st ON st.gap < array_position(pe.ends, r.period_to)
-    GROUP BY r.range_no, st.set_id
+    GROUP BY r.range_no, st.set_no
 ),
--- Only follows started inside the ranges' span can be new in one of them: those are set apart
--- first (materialized), so that each range is matched against them, not against every follow.
-span_follows AS MATERIALIZED (
-    SELECT sf.*
-    FROM set_follows sf
-    WHERE sf.starts >= (SELECT min(period_from) FROM ranges)
-      AND sf.starts < (SELECT max(period_to) FROM ranges)
-),
-new_followers AS (
-    SELECT DISTINCT r.range_no, sf.set_id, sf.customer_id
+new_followers AS MATERIALIZED (
+    SELECT DISTINCT r.range_no, sa.set_no, f.customer_id
     FROM ranges r
-    JOIN span_follows sf
-      ON sf.starts >= r.period_from AND sf.starts < r.period_to AND sf.ends >= r.period_to
-),
-viewers AS (
-    SELECT DISTINCT r.range_no, s.account_id AS set_id, v.customer_id
-    FROM ranges r
+    CROSS JOIN set_accounts sa
+    -- OFFSET 0 keeps the probe per range and account (flattened, the planner scanned the whole
+    -- index for each range).
     CROSS JOIN LATERAL (
-        SELECT cv.customer_id, cv.content_id
-        FROM content_views cv
-        WHERE cv.viewed_at >= r.period_from AND cv.viewed_at < r.period_to
-    ) v
-    JOIN content ct ON ct.content_id = v.content_id
-    JOIN account_sets s ON cardinality(s.accounts) = 0 OR ct.account_id::text = ANY (s.accounts)
+        SELECT f.customer_id
+        FROM follows f
+        WHERE f.account_id = sa.account_id
+          AND f.followed_at >= r.period_from
+          AND f.followed_at < r.period_to
+          AND (f.unfollowed_at IS NULL OR f.unfollowed_at >= r.period_to)
+        OFFSET 0
+    ) f
 ),
+-- The period's viewers of the set's content who are not its new followers: the views and the new
+-- followers grouped together per range, set and customer (one hash, no join between the two).
+old_viewers AS (
+    SELECT u.range_no, u.set_no, u.customer_id
+    FROM (
+        SELECT r.range_no, s.set_no, v.customer_id, false AS is_new
+        FROM ranges r
+        CROSS JOIN LATERAL (
+            SELECT cv.customer_id, cv.content_id
+            FROM content_views cv
+            WHERE cv.viewed_at >= r.period_from AND cv.viewed_at < r.period_to
+        ) v
+        JOIN content ct ON ct.content_id = v.content_id
+        JOIN account_sets s ON cardinality(s.accounts) = 0 OR ct.account_id::text = ANY (s.accounts)
+        UNION ALL
+        SELECT range_no, set_no, customer_id, true FROM new_followers
+    ) u
+    GROUP BY u.range_no, u.set_no, u.customer_id
+    HAVING NOT bool_or(u.is_new)
+),
+-- Active: those who follow at the range's end, that is, one of whose follows covers it (an island
+-- covers t exactly when one of its follows does).
 active_followers AS (
-    SELECT v.range_no, v.set_id, count(*) AS followers
-    FROM viewers v
+    SELECT v.range_no, v.set_no, count(*) AS followers
+    FROM old_viewers v
     JOIN ranges r USING (range_no)
-    WHERE EXISTS (SELECT 1 FROM islands i
-                  WHERE i.set_id = v.set_id AND i.customer_id = v.customer_id
-                    AND i.starts < r.period_to AND i.ends >= r.period_to)
-      AND NOT EXISTS (SELECT 1 FROM new_followers n
-                      WHERE n.range_no = v.range_no AND n.set_id = v.set_id AND n.customer_id = v.customer_id)
-    GROUP BY v.range_no, v.set_id
+    WHERE EXISTS (SELECT 1 FROM set_follows f
+                  WHERE f.set_no = v.set_no AND f.customer_id = v.customer_id
+                    AND f.starts < r.period_to AND f.ends >= r.period_to)
+    GROUP BY v.range_no, v.set_no
 ),
 new_counts AS (
-    SELECT range_no, set_id, count(*) AS followers FROM new_followers GROUP BY range_no, set_id
+    SELECT range_no, set_no, count(*) AS followers FROM new_followers GROUP BY range_no, set_no
 )
 SELECT r.range_no, s.account_id, s.account, st.state, st.followers, 0::float8 AS revenue
 FROM ranges r
 CROSS JOIN account_sets s
-LEFT JOIN totals t ON t.range_no = r.range_no AND t.set_id = s.account_id
-LEFT JOIN new_counts n ON n.range_no = r.range_no AND n.set_id = s.account_id
-LEFT JOIN active_followers a ON a.range_no = r.range_no AND a.set_id = s.account_id
+LEFT JOIN totals t ON t.range_no = r.range_no AND t.set_no = s.set_no
+LEFT JOIN new_counts n ON n.range_no = r.range_no AND n.set_no = s.set_no
+LEFT JOIN active_followers a ON a.range_no = r.range_no AND a.set_no = s.set_no
 CROSS JOIN LATERAL (VALUES
     ('new', coalesce(n.followers, 0)),
     ('active', coalesce(a.followers, 0)),
