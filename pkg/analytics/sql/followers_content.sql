@@ -3,7 +3,7 @@
 -- period from that content (follows.content_id). Every such customer is a new follower.
 -- $1, $2 the period; $3 the ids of A as text (empty: all accounts); $4 content kind ('' for
 -- both); $5 top N. Ties rank by content id.
-WITH periods AS (
+WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::text[] AS accounts
 ),
 {{template "current_followers"}}

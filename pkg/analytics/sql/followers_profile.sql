@@ -2,7 +2,7 @@
 -- "Profiles"); buyer status uses the buyer definitions of the same period.
 -- $1, $2 the period; $3 its look-back start; $4 the ids of A as text (empty: all accounts);
 -- $5 group ('new' or 'active'); $6 reference year for ages; $7 device-price band edges.
-WITH periods AS (
+WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to,
            $3::timestamptz AS lookback_from, $4::text[] AS accounts,
            $6::int AS ref_year, $7::numeric[] AS device_edges

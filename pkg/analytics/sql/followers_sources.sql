@@ -4,7 +4,7 @@
 -- follower with current follows of several sources counts once under each, so the rows may add
 -- up to more than the group: the grand-total row (is_total) is the group's size.
 -- $1, $2 the period; $3 the ids of A as text (empty: all accounts); $4 group ('new' or 'active').
-WITH periods AS (
+WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::text[] AS accounts
 ),
 {{template "current_followers"}},
