@@ -2,7 +2,7 @@
 -- orders), split by the period's new and repeat buyers (SPEC §4 Buyers, channel contribution).
 -- $1, $2 the period; $3 its look-back start; $4 rank by ('all', 'new' or 'repeat'); $5 top N.
 -- Ties rank by product id.
-WITH periods AS (
+WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::timestamptz AS lookback_from
 ),
 {{template "period_buyers"}},

@@ -5,7 +5,7 @@
 -- $1, $2 the period; $3 at-risk and $4 lapsed threshold in days of 24 hours; $5 the event
 -- (unique_customers, customers_gained, second_orders, won_back or saved); $6 store ids as text
 -- (empty: every store); $7 top N{{if .Group.Attribute}}; $8 the product attribute key{{end}}.
-WITH periods AS (
+WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, 1 AS range_id, $1::timestamptz AS period_from, $2::timestamptz AS period_to,
            $1::timestamptz AS range_from
 ),
