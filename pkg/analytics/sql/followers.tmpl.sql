@@ -10,7 +10,9 @@ the ids (as text) of the account set A, empty for all accounts.
   new followers:   followers at the period's end with a current follow that started in the period
   active followers: followers at the period's end, not new, who viewed content of an account in A
                    during the period
-Viewers are found with one scan of the period's views (content_views_viewed_at), not one probe per
+Included with "materialized", follower_states is computed once: a statement that joins it to another
+group (the buyers' follower status) would otherwise let a parallel plan compute it again in every
+worker. Viewers are found with one scan of the period's views (content_views_viewed_at), not one probe per
 follower: content_views has no per-customer index.
 */}}
 {{define "current_follows"}}
@@ -40,7 +42,7 @@ period_viewers AS (
     JOIN content ct ON ct.content_id = v.content_id
     WHERE cardinality(p.accounts) = 0 OR ct.account_id::text = ANY (p.accounts)
 ),
-follower_states AS (
+follower_states AS {{if eq . "materialized"}}MATERIALIZED {{end}}(
     SELECT cf.period,
            cf.customer_id,
            CASE
