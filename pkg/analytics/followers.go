@@ -61,6 +61,18 @@ type followerCounts struct {
 	New, Active, Other followerGroup
 }
 
+// set stores g as the group named by a statement's state column.
+func (c *followerCounts) set(state string, g followerGroup) {
+	switch state {
+	case "new":
+		c.New = g
+	case "active":
+		c.Active = g
+	default:
+		c.Other = g
+	}
+}
+
 // Total is every follower at the period's end.
 func (c followerCounts) Total() followerGroup {
 	return followerGroup{
@@ -133,15 +145,8 @@ func (e *Engine) followerCountsFor(ctx context.Context, periods []Period, accoun
 			if len(out) == 0 || out[len(out)-1].ID != id || out[len(out)-1].Name != name {
 				out = append(out, followerSeries{ID: id, Name: name, Counts: make([]followerCounts, len(periods))})
 			}
-			c := &out[len(out)-1].Counts[rangeNo-1]
-			switch {
-			case state == nil: // a set without followers in this period
-			case *state == "new":
-				c.New = g
-			case *state == "active":
-				c.Active = g
-			default:
-				c.Other = g
+			if state != nil { // nil: a set without followers in this period
+				out[len(out)-1].Counts[rangeNo-1].set(*state, g)
 			}
 		}
 		return rows.Err()
@@ -171,14 +176,7 @@ func (e *Engine) followerCountsOf(ctx context.Context, p Period, accounts []stri
 			if err := rows.Scan(&state, &g.Followers, &g.Revenue); err != nil {
 				return err
 			}
-			switch state {
-			case "new":
-				c.New = g
-			case "active":
-				c.Active = g
-			default:
-				c.Other = g
-			}
+			c.set(state, g)
 		}
 		return rows.Err()
 	})
