@@ -362,12 +362,16 @@ func TestFollowersTrend(t *testing.T) {
 //
 // Views: c1 on 3 Mar (new that day: not active), c2 on 4 Mar (active), c3 on 4 Mar (no follower at
 // its end), c4 on 6 Mar (active).
+//
+// c5's follow has no account (the contract's column is NOT NULL; a shop's own table may allow
+// it): no account's follow, so c5 is never a follower, in the trend or in the summary.
 func TestFollowersTrendIslands(t *testing.T) {
 	db := fixtureSQL(t, `
 INSERT INTO accounts (account_id, name, kind) VALUES (1, 'One', 'official'), (2, 'Two', 'channel');
 INSERT INTO content (content_id, account_id, kind, title, category, published_at) VALUES
     (11, 1, 'video', 'V', 'fashion', '2026-01-01Z'), (21, 2, 'live', 'L', 'beauty', '2026-01-01Z');
-INSERT INTO customers (customer_id, created_at) VALUES (1, '2024-01-01Z'), (2, '2024-01-01Z'), (3, '2024-01-01Z'), (4, '2024-01-01Z');
+INSERT INTO customers (customer_id, created_at) VALUES (1, '2024-01-01Z'), (2, '2024-01-01Z'), (3, '2024-01-01Z'), (4, '2024-01-01Z'), (5, '2024-01-01Z');
+ALTER TABLE follows ALTER COLUMN account_id DROP NOT NULL;
 INSERT INTO follows (account_id, customer_id, followed_at, unfollowed_at, source, content_id) VALUES
     (1, 1, '2026-02-20 00:00Z', '2026-03-03 12:00Z', 'profile', NULL),
     (2, 1, '2026-02-25 00:00Z', '2026-03-02 06:00Z', 'profile', NULL),
@@ -377,7 +381,8 @@ INSERT INTO follows (account_id, customer_id, followed_at, unfollowed_at, source
     (2, 2, '2026-03-02 05:00Z', NULL, 'profile', NULL),
     (1, 3, '2026-03-04 01:00Z', '2026-03-04 02:00Z', 'video', 11),
     (2, 3, '2026-03-05 10:00Z', '2026-03-06 00:00Z', 'live', 21),
-    (1, 4, '2026-03-05 00:00Z', NULL, 'profile', NULL);
+    (1, 4, '2026-03-05 00:00Z', NULL, 'profile', NULL),
+    (NULL, 5, '2026-02-01 00:00Z', NULL, 'profile', NULL);
 INSERT INTO content_views (customer_id, content_id, viewed_at) VALUES
     (1, 11, '2026-03-03 13:00Z'), (2, 11, '2026-03-04 12:00Z'), (3, 21, '2026-03-04 01:30Z'), (4, 21, '2026-03-06 12:00Z');
 `)

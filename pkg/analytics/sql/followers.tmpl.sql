@@ -3,7 +3,8 @@ Shared definitions of SPEC §4 Followers, included by the statements that need t
 "periods" must be defined before with (period, period_from, period_to, accounts), accounts being
 the ids (as text) of the account set A, empty for all accounts.
 
-  current follows: the follows of an account in A current at the period's end: started before it
+  current follows: the follows of an account in A current at the period's end (a follow without an
+                   account, where the shop's table allows one, is no account's): started before it
                    and not ended before it (unfollowed_at is null or not before the end: "as of t"
                    reads rows before t)
   followers at t:  customers with a current follow at t
@@ -22,6 +23,7 @@ current_follows AS (
     JOIN follows f
       ON f.followed_at < p.period_to
      AND (f.unfollowed_at IS NULL OR f.unfollowed_at >= p.period_to)
+     AND f.account_id IS NOT NULL
      AND (cardinality(p.accounts) = 0 OR f.account_id::text = ANY (p.accounts))
 )
 {{end}}

@@ -20,6 +20,7 @@ followers AS (
     JOIN follows f
       ON f.followed_at < p.period_to
      AND (f.unfollowed_at IS NULL OR f.unfollowed_at >= p.period_to)
+     AND f.account_id IS NOT NULL
      AND (cardinality(p.accounts) = 0 OR f.account_id::text = ANY (p.accounts))
     GROUP BY f.customer_id
 ),

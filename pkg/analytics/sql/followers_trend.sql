@@ -28,7 +28,8 @@ account_sets AS (
 -- The accounts that have follows, and each set's among them, typed as in follows: the follows
 -- join their set by equality, and each range's new follows are read from
 -- follows_account_followed_at, account by account. (A GROUP BY, not a loose index scan, so that
--- the planner knows how many there are.)
+-- the planner knows how many there are.) A follow without an account is no account's, as in
+-- followers.tmpl.sql.
 follow_accounts AS (
     SELECT account_id FROM follows GROUP BY account_id
 ),
