@@ -73,7 +73,7 @@ describe('QUERY_TYPES of the customer database', () => {
     ['segments', ['breakdown', 'matrix']],
     ['value_bands', ['snapshot', 'breakdown']],
     ['personas', ['revenue', 'by_stage', 'breakdown', 'scores']],
-    ['clv', ['customers', 'at_risk', 'segments', 'fit', 'holdout']],
+    ['clv', ['customers', 'at_risk', 'total', 'segments', 'fit', 'holdout']],
   ])('%s has the views %j, the first by default', (queryType, views) => {
     expect(queryTypeInfo(queryType)!.views.map((v) => v.value)).toEqual(views);
   });
@@ -352,6 +352,7 @@ describe('visibleOptions', () => {
     [{ queryType: 'clv' }, ['limit', 'horizonDays', 'unit']],
     [{ queryType: 'clv', view: 'at_risk' }, ['maxProbabilityAlive', 'limit', 'horizonDays', 'unit']],
     [{ queryType: 'clv', view: 'segments' }, ['dimension', 'metric', 'horizonDays', 'unit']],
+    [{ queryType: 'clv', view: 'total' }, ['horizonDays', 'unit']],
     [{ queryType: 'clv', view: 'fit' }, ['unit']],
     [{ queryType: 'clv', view: 'holdout' }, ['unit']],
     [{ queryType: '$type' as never }, []],
@@ -525,6 +526,7 @@ describe('predicted CLV', () => {
       horizonDays: 0,
       unit: 'week',
     });
+    expect(clv('total')).toEqual({ refId: 'A', queryType: 'clv', view: 'total', horizonDays: 0, unit: 'week' });
     expect(clv('fit')).toEqual({ refId: 'A', queryType: 'clv', view: 'fit', unit: 'week' });
     expect(clv('holdout')).toEqual({ refId: 'A', queryType: 'clv', view: 'holdout', unit: 'week' });
   });

@@ -1052,6 +1052,13 @@ export const QUERY_TYPES: QueryTypeInfo[] = [
         options: ['maxProbabilityAlive', 'limit', 'horizonDays', 'unit'],
       },
       {
+        value: 'total',
+        label: 'Customer base',
+        description:
+          "One row for every customer with a valid order before the period's end: customers, predicted revenue, predicted CLV, probability active, expected orders",
+        options: ['horizonDays', 'unit'],
+      },
+      {
         value: 'segments',
         label: 'Segments',
         description:

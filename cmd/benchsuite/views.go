@@ -112,6 +112,7 @@ var views = []view{
 	// day), so the warm-up pays for the fit and the timed runs show a dashboard's later panels.
 	{"clv", "customers", `{"view":"customers"}`, 30, "", "asof"},
 	{"clv", "at_risk", `{"view":"at_risk"}`, 30, "", "asof"},
+	{"clv", "total", `{"view":"total"}`, 30, "", "asof"},
 	{"clv", "segments/persona", `{"view":"segments","dimension":"persona"}`, 30, "", "asof"},
 	{"clv", "fit", `{"view":"fit"}`, 30, "", "asof"},
 	{"clv", "holdout/365d", `{"view":"holdout"}`, 365, "", "period"},

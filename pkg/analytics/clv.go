@@ -20,9 +20,9 @@ import (
 // "Predicted CLV"; docs/predicted-clv.md).
 type CLVQuery struct {
 	// View is customers (default: the customers with the highest predicted CLV), at_risk (the most
-	// valuable customers probably lost), segments (per value of Dimension), fit (the fitted
-	// parameters and diagnostics) or holdout (the calibration/holdout check: calibration ends at
-	// the period's start, the period is the holdout).
+	// valuable customers probably lost), total (the whole customer base in one row), segments (per
+	// value of Dimension), fit (the fitted parameters and diagnostics) or holdout (the
+	// calibration/holdout check: calibration ends at the period's start, the period is the holdout).
 	View string `json:"view"`
 	// Unit is the time unit of the fit: week (default) or day. Predictions do not depend on it.
 	Unit string `json:"unit"`
@@ -43,6 +43,7 @@ type CLVQuery struct {
 const (
 	CLVCustomers = "customers"
 	CLVAtRisk    = "at_risk"
+	CLVTotal     = "total"
 	CLVSegments  = "segments"
 	CLVFit       = "fit"
 	CLVHoldout   = "holdout"
@@ -69,7 +70,10 @@ const (
 var (
 	clvCustomersSQL    = statementTwoWays("clv_customers")
 	clvCustomersAllSQL = statementTwoWays("clv_customers_all")
-	clvHoldoutSQL      = statementTwoWays("clv_holdout")
+	// clvCustomersScopeSQL reads the customers with a valid order in a period: the customer
+	// report's scope.
+	clvCustomersScopeSQL = statementTwoWays("clv_customers_scope")
+	clvHoldoutSQL        = statementTwoWays("clv_holdout")
 	// clvByDimensionSQL is the predicted-CLV statement of each customer dimension.
 	clvByDimensionSQL = func() map[string]twoWays {
 		out := map[string]twoWays{}
@@ -496,6 +500,8 @@ func (e *Engine) CLV(ctx context.Context, q CLVQuery, p Period) (data.Frames, er
 	switch q.View {
 	case "", CLVCustomers, CLVAtRisk:
 		return e.clvCustomers(ctx, q, p)
+	case CLVTotal:
+		return e.clvTotal(ctx, q, p)
 	case CLVSegments:
 		return e.clvSegments(ctx, q, p)
 	case CLVFit:
@@ -503,7 +509,7 @@ func (e *Engine) CLV(ctx context.Context, q CLVQuery, p Period) (data.Frames, er
 	case CLVHoldout:
 		return e.clvHoldout(ctx, q, p)
 	}
-	return nil, invalidf("clv: unknown view %q: use customers, at_risk, segments, fit or holdout", q.View)
+	return nil, invalidf("clv: unknown view %q: use customers, at_risk, total, segments, fit or holdout", q.View)
 }
 
 // clvMeta stamps what every clv frame says about its model.

@@ -63,6 +63,7 @@ func BenchmarkCLVViews(b *testing.B) {
 	}{
 		{"clv/customers", func() error { _, err := e.CLV(ctx, analytics.CLVQuery{}, p); return err }},
 		{"clv/at_risk", func() error { _, err := e.CLV(ctx, analytics.CLVQuery{View: "at_risk"}, p); return err }},
+		{"clv/total", func() error { _, err := e.CLV(ctx, analytics.CLVQuery{View: "total"}, p); return err }},
 		{"clv/segments/persona", func() error {
 			_, err := e.CLV(ctx, analytics.CLVQuery{View: "segments", Dimension: "persona"}, p)
 			return err

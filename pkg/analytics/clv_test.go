@@ -394,14 +394,63 @@ func TestCLVPredictionsCDNOW(t *testing.T) {
 			within(t, b+" breakdown predicted CLV", *fieldValue(t, bd[0], "predicted_clv", i).(*float64), band[b]/float64(bandN[b]), 1e-6)
 		}
 	})
-	t.Run("customer report", func(t *testing.T) {
-		fs, err := e.Customers(ctx, analytics.CustomersQuery{View: "summary"}, p, 24*time.Hour)
+	t.Run("total", func(t *testing.T) {
+		var pAlive, orders float64
+		for _, a := range all {
+			pAlive += a.PAlive
+			orders += a.Transactions
+		}
+		fs, err := e.CLV(ctx, analytics.CLVQuery{View: "total"}, p)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if n, _ := fs[0].RowLen(); n != 1 {
+			t.Fatalf("%d rows, want 1", n)
+		}
+		if got := fieldValue(t, fs[0], "customers", 0).(int64); got != int64(len(hist)) {
+			t.Errorf("%d customers, want %d", got, len(hist))
+		}
+		within(t, "predicted revenue", fieldValue(t, fs[0], "predicted_revenue", 0).(float64), total, 1e-6)
 		within(t, "predicted CLV", *fieldValue(t, fs[0], "predicted_clv", 0).(*float64), total/float64(len(hist)), 1e-6)
-		within(t, "predicted revenue", *fieldValue(t, fs[0], "predicted_revenue", 0).(*float64), total, 1e-6)
+		within(t, "probability active", *fieldValue(t, fs[0], "p_alive", 0).(*float64), pAlive/float64(len(hist)), 1e-6)
+		within(t, "expected orders", fieldValue(t, fs[0], "expected_orders", 0).(float64), orders, 1e-6)
 	})
+	// The customer report's scope: the customers who ordered in the period's 30 days. Their
+	// predictions come from the model fitted on every customer.
+	inScope := map[string]bool{}
+	for _, l := range lines {
+		if !l.day.Before(p.From) && l.day.Before(p.To) {
+			inScope[strconv.FormatInt(l.customer, 10)] = true
+		}
+	}
+	if len(inScope) == 0 || len(inScope) == len(hist) {
+		t.Fatalf("%d of %d customers in the scope: the test needs a proper subset", len(inScope), len(hist))
+	}
+	var scopeTotal float64
+	for _, a := range all {
+		if inScope[a.id] {
+			scopeTotal += a.Value
+		}
+	}
+	// order_history's purchase days are built in UTC. A New York shop has the same days (every
+	// order is placed at noon UTC) but cannot read them, so it runs the orders form.
+	ny := analytics.DefaultShop()
+	ny.Location, _ = time.LoadLocation("America/New_York")
+	nyEngine := analytics.New(openDB(t, cdnowDSN(t, lines)), ny)
+	defer nyEngine.Close()
+	for name, re := range map[string]*analytics.Engine{"customer report": e, "customer report, orders form": nyEngine} {
+		t.Run(name, func(t *testing.T) {
+			fs, err := re.Customers(ctx, analytics.CustomersQuery{View: "summary"}, p, 24*time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fieldValue(t, fs[0], "customers", 0).(int64); got != int64(len(inScope)) {
+				t.Errorf("%d customers in the report, want %d", got, len(inScope))
+			}
+			within(t, "predicted CLV", *fieldValue(t, fs[0], "predicted_clv", 0).(*float64), scopeTotal/float64(len(inScope)), 1e-6)
+			within(t, "predicted revenue", *fieldValue(t, fs[0], "predicted_revenue", 0).(*float64), scopeTotal, 1e-6)
+		})
+	}
 	t.Run("discounted", func(t *testing.T) {
 		shop := analytics.DefaultShop()
 		shop.CLVDiscountRate = 0.1

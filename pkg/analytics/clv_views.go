@@ -138,6 +138,44 @@ func (e *Engine) clvCustomers(ctx context.Context, q CLVQuery, p Period) (data.F
 	return data.Frames{frame}, nil
 }
 
+// clvTotal answers the total view: the predictions of the whole customer base (every customer
+// with a valid order before the period's end) summed in one row, for the stat panels that show
+// what the base is worth. The customer report's predicted CLV is the same sum over its scope.
+func (e *Engine) clvTotal(ctx context.Context, q CLVQuery, p Period) (data.Frames, error) {
+	f, err := e.fitFor(ctx, q.Unit, p.To)
+	if err != nil {
+		return nil, err
+	}
+	h, days, err := e.horizon(q, f)
+	if err != nil {
+		return nil, err
+	}
+	pr := newPredictor(f, h)
+	var sum segmentForecast
+	sql, err := e.clvInputs(ctx, p.To, func(in clvInput) {
+		pred := pr.predict(in)
+		sum.customers++
+		sum.pAlive += pred.PAlive
+		sum.transactions += pred.Transactions
+		sum.value += pred.Value
+	})
+	if err != nil {
+		return nil, explain("predicted CLV of the customer base", err)
+	}
+	money := e.shop.MoneyUnit()
+	n := float64(sum.customers)
+	b := newFrameBuilder("clv_total")
+	b.int("customers", "Customers", "short").Append(sum.customers)
+	b.float("predicted_revenue", "Predicted revenue", money).Append(sum.value)
+	b.ratio("predicted_clv", "Predicted CLV", money).Append(ratio(sum.value, n))
+	b.ratio("p_alive", "Average probability active", "percentunit").Append(ratio(sum.pAlive, n))
+	b.float("expected_orders", "Expected orders", "short").Append(sum.transactions)
+	frame := b.frame(sql)
+	frame.Meta.Custom = e.clvMeta(f, p.To, days)
+	addNotice(frame, e.borrowedNotice(f, p.To))
+	return data.Frames{frame}, nil
+}
+
 // addNotice adds an informational notice to a frame (nothing for an empty text).
 func addNotice(f *data.Frame, text string) {
 	if text == "" {
@@ -383,9 +421,10 @@ func (e *Engine) clvHoldout(ctx context.Context, q CLVQuery, p Period) (data.Fra
 	return data.Frames{frame}, nil
 }
 
-// predictedTotal sums the predictions of every customer as of p.To over the shop's horizon: the
-// customer report's predicted CLV. ok is false (with a notice text) when the shop has too little
-// history for a fit.
+// predictedTotal sums, over the shop's horizon, the predictions as of p.To of the customer report's
+// scope (the customers with a valid order in p, SPEC §4 "Key metrics over the scope"); the model is
+// still fitted on every customer. With too little history for a fit it answers no customers and
+// the notice text.
 func (e *Engine) predictedTotal(ctx context.Context, p Period) (customers int64, value float64, notice string, err error) {
 	f, err := e.fitFor(ctx, "", p.To)
 	if errors.Is(err, errTooLittleHistory) {
@@ -399,9 +438,13 @@ func (e *Engine) predictedTotal(ctx context.Context, p Period) (customers int64,
 		return 0, 0, "", err
 	}
 	pr := newPredictor(f, h)
-	_, err = e.clvInputs(ctx, p.To, func(in clvInput) {
-		customers++
-		value += pr.predict(in).Value
+	args := []any{p.To, e.shop.Location.String(), e.shop.endDay(p.To), p.From}
+	_, err = e.clvRead(ctx, clvCustomersScopeSQL, args, func(batch []clvInput) error {
+		for _, in := range batch {
+			customers++
+			value += pr.predict(in).Value
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, 0, "", explain("predicted CLV", err)

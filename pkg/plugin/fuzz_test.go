@@ -31,6 +31,7 @@ func FuzzQueryData(f *testing.F) {
 		{"clv", `{"view":"at_risk","maxProbabilityAlive":2,"limit":-3}`, 24},
 		{"clv", `{"view":"segments","dimension":"persona","unit":"day","horizonDays":1e9}`, 24},
 		{"clv", `{"view":"holdout"}`, 24 * 30},
+		{"clv", `{"view":"total","horizonDays":30}`, 24 * 30},
 		{"buyers", `{"view":`, 1},
 		{"buyers", `{"topN":1e99}`, 1},
 		{"nonsense", `{}`, 1},

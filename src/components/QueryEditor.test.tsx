@@ -128,6 +128,7 @@ describe('QueryEditor', () => {
     [{ queryType: 'clv', view: 'customers' }, ['Limit', 'Horizon (days)', 'Time unit']],
     [{ queryType: 'clv', view: 'at_risk' }, ['P(active) below', 'Limit', 'Horizon (days)', 'Time unit']],
     [{ queryType: 'clv', view: 'segments' }, ['Dimension', 'Field', 'Horizon (days)', 'Time unit']],
+    [{ queryType: 'clv', view: 'total' }, ['Horizon (days)', 'Time unit']],
     [{ queryType: 'clv', view: 'fit' }, ['Time unit']],
     [{ queryType: 'clv', view: 'holdout' }, ['Time unit']],
   ])('%j shows %j and nothing else', async (query, expected) => {
@@ -335,7 +336,7 @@ describe('QueryEditor', () => {
       ['segments', ['Breakdown', 'Matrix']],
       ['value_bands', ['Snapshot', 'Breakdown']],
       ['personas', ['Revenue', 'By stage', 'Breakdown', 'Scores']],
-      ['clv', ['Customers', 'At risk', 'Segments', 'Fit', 'Holdout']],
+      ['clv', ['Customers', 'At risk', 'Customer base', 'Segments', 'Fit', 'Holdout']],
     ];
     for (const [queryType, labels] of views) {
       const { unmount } = await renderEditor({ refId: 'A', queryType });

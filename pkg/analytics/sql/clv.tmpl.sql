@@ -10,9 +10,11 @@ valid order (several orders on one day are one purchase, their totals summed), a
 Days are whole: the Go side divides them by the time unit (1 for days, 7 for weeks).
 
 Statements that include it define clv_params(as_of, tz, end_day) first, all bound parameters or
-constants, then the order read: "clv_orders" (every customer) or "clv_orders_range" (customers
+constants, then the order read: "clv_orders" (every customer), "clv_orders_range" (customers
 with ids in [$4, $5], which clv_params must carry as first_customer and last_customer), so the
-per-customer read of an integer-keyed shop can be split into ranges read side by side (clv.go).
+per-customer read of an integer-keyed shop can be split into ranges read side by side (clv.go),
+or "clv_orders_scope" (the customers with a valid order in [since, as_of), which clv_params must
+carry as since: the customer report's scope).
 Ids of other types (text, uuid) are read whole: the range bounds only make sense for integers.
 With order_history kept by its triggers and built in the shop's zone (history forms), the inputs
 come from each customer's last row before the moment instead: its purchase_days and
@@ -22,11 +24,13 @@ Cost: one pass over the valid orders before as_of in (customer_id, placed_at) or
 orders_valid_customer_placed_at (the local day is monotonic in placed_at, so no sort is needed
 for the window; count(DISTINCT) sorts within one customer's handful of days).
 */}}
-{{define "clv_orders"}}{{template "clv_orders_read" false}}{{end}}
-{{define "clv_orders_range"}}{{template "clv_orders_read" true}}{{end}}
+{{define "clv_orders"}}{{template "clv_orders_read" ""}}{{end}}
+{{define "clv_orders_range"}}{{template "clv_orders_read" "range"}}{{end}}
+{{define "clv_orders_scope"}}{{template "clv_orders_read" "scope"}}{{end}}
 {{define "clv_orders_read" -}}
 {{- if history}}
--- Each customer's last row of order_history before as_of {{- if .}} (customers with ids in [first_customer, last_customer]){{end}}:
+-- Each customer's last row of order_history before as_of {{- if eq . "range"}} (customers with ids in [first_customer, last_customer]){{end}}
+{{- if eq . "scope"}} (customers whose last row before as_of is at or after since: those with a valid order in [since, as_of)){{end}}:
 -- its purchase days and first day's revenue so far are the customer's until as_of.
 -- Two parts, as in last_rows (dimensions.tmpl.sql): the rows with no next order, then those whose
 -- next order is at or after as_of.
@@ -35,28 +39,45 @@ clv_orders AS (
            h.purchase_days, h.first_day_revenue
     FROM clv_params cp
     JOIN order_history h ON h.next_placed_at IS NULL AND h.placed_at < cp.as_of
-    {{- if .}}
+    {{- if eq . "range"}}
                         AND h.customer_id BETWEEN cp.first_customer AND cp.last_customer
+    {{- else if eq . "scope"}}
+                        AND h.placed_at >= cp.since
     {{- end}}
     UNION ALL
     SELECT h.customer_id, h.placed_at, h.total, h.earlier_revenue, h.first_placed_at,
            h.purchase_days, h.first_day_revenue
     FROM clv_params cp
     JOIN order_history h ON h.next_placed_at >= cp.as_of AND h.placed_at < cp.as_of
-    {{- if .}}
+    {{- if eq . "range"}}
                         AND h.customer_id BETWEEN cp.first_customer AND cp.last_customer
+    {{- else if eq . "scope"}}
+                        AND h.placed_at >= cp.since
     {{- end}}
 )
 {{- else}}
--- Each valid order before as_of {{- if .}} of the customers with ids in [first_customer, last_customer]{{end}},
+-- Each valid order before as_of {{- if eq . "range"}} of the customers with ids in [first_customer, last_customer]{{end}}
+{{- if eq . "scope"}} of the customers with a valid order in [since, as_of){{end}},
 -- with its local day and its customer's first purchase day.
+{{- if eq . "scope"}}
+clv_scope AS (
+    SELECT DISTINCT s.customer_id
+    FROM clv_params cp
+    JOIN orders s ON s.is_valid AND s.placed_at >= cp.since AND s.placed_at < cp.as_of
+),
+{{- end}}
 clv_orders AS (
     SELECT o.customer_id, o.total,
            (o.placed_at AT TIME ZONE cp.tz)::date AS day,
            min((o.placed_at AT TIME ZONE cp.tz)::date) OVER (PARTITION BY o.customer_id) AS first_day
     FROM clv_params cp
+    {{- if eq . "scope"}}
+    JOIN clv_scope sc ON true
+    JOIN orders o ON o.customer_id = sc.customer_id AND o.is_valid AND o.placed_at < cp.as_of
+    {{- else}}
     JOIN orders o ON o.is_valid AND o.placed_at < cp.as_of
-    {{- if .}}
+    {{- end}}
+    {{- if eq . "range"}}
                  AND o.customer_id BETWEEN cp.first_customer AND cp.last_customer
     {{- end}}
 )
