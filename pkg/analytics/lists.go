@@ -31,11 +31,22 @@ var listStatements = map[string]string{
 	"stores":   statement("list_stores"),
 }
 
+var (
+	storeIndexSQL     = statement("store_index")
+	listStoresWalkSQL = statement("list_stores_walk")
+)
+
 // List returns the choices of a list.
 func (e *Engine) List(ctx context.Context, q ListQuery) ([]Option, error) {
+	opts, _, err := e.list(ctx, q)
+	return opts, err
+}
+
+// list returns the choices of a list and the statement that read them.
+func (e *Engine) list(ctx context.Context, q ListQuery) ([]Option, string, error) {
 	sql, ok := listStatements[q.List]
 	if !ok {
-		return nil, invalidf("unknown list %q: use accounts, content, stores, dimensions or dimension_values", q.List)
+		return nil, "", invalidf("unknown list %q: use accounts, content, stores, dimensions or dimension_values", q.List)
 	}
 	var args []any
 	if q.List == "content" {
@@ -47,6 +58,15 @@ func (e *Engine) List(ctx context.Context, q ListQuery) ([]Option, error) {
 	}
 	var out []Option
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		if q.List == "stores" {
+			var indexed bool
+			if err := tx.QueryRow(ctx, storeIndexSQL).Scan(&indexed); err != nil {
+				return err
+			}
+			if indexed {
+				sql = listStoresWalkSQL
+			}
+		}
 		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return err
@@ -59,24 +79,24 @@ func (e *Engine) List(ctx context.Context, q ListQuery) ([]Option, error) {
 		return err
 	})
 	if err != nil {
-		return nil, explain("list "+q.List, err)
+		return nil, "", explain("list "+q.List, err)
 	}
-	return out, nil
+	return out, sql, nil
 }
 
 // ListFrame answers a variable query: a frame with text and value fields. p is the dashboard's
 // time range: dimension values are those of the contacts as of its end.
 func (e *Engine) ListFrame(ctx context.Context, q ListQuery, p Period) (data.Frames, error) {
 	var opts []Option
-	var valuesSQL string
+	var sql string
 	var err error
 	switch q.List {
 	case "dimensions":
 		opts = dimensionOptions()
 	case "dimension_values":
-		opts, valuesSQL, err = e.dimensionValueOptions(ctx, q.Dimension, p)
+		opts, sql, err = e.dimensionValueOptions(ctx, q.Dimension, p)
 	default:
-		opts, err = e.List(ctx, q)
+		opts, sql, err = e.list(ctx, q)
 	}
 	if err != nil {
 		return nil, err
@@ -87,10 +107,6 @@ func (e *Engine) ListFrame(ctx context.Context, q ListQuery, p Period) (data.Fra
 	for _, o := range opts {
 		text.Append(o.Text)
 		value.Append(o.Value)
-	}
-	sql := listStatements[q.List]
-	if valuesSQL != "" {
-		sql = valuesSQL
 	}
 	return data.Frames{f.frame(sql)}, nil
 }

@@ -114,7 +114,7 @@ func (r Report) gaps(c Capability) string {
 
 // expectedIndexes are the indexes of indexes.sql, by table.
 var expectedIndexes = map[string][]string{
-	"orders":        {"orders_valid_placed_at", "orders_valid_customer_placed_at", "orders_invalid_customer_placed_at"},
+	"orders":        {"orders_valid_placed_at", "orders_valid_customer_placed_at", "orders_invalid_customer_placed_at", "orders_store_id"},
 	"order_items":   {"order_items_order_id"},
 	"customers":     {"customers_created_at"},
 	"content":       {"content_account_id"},
@@ -122,6 +122,17 @@ var expectedIndexes = map[string][]string{
 	"content_views": {"content_views_viewed_at"},
 	"email_events":  {"email_events_customer_occurred_at"},
 	"order_history": HistoryIndexes,
+}
+
+// IndexNames are the indexes of indexes.sql.
+func IndexNames() []string {
+	var out []string
+	for table, names := range expectedIndexes {
+		if table != "order_history" {
+			out = append(out, names...)
+		}
+	}
+	return out
 }
 
 // HistoryIndexes are the indexes history.sql builds on order_history.

@@ -7,11 +7,13 @@ SET search_path TO commerce;
 CREATE INDEX IF NOT EXISTS orders_valid_placed_at ON orders (placed_at) INCLUDE (customer_id, total, order_id, content_id) WHERE is_valid;
 -- Per-customer history (first order, previous order, look-back): one index range per customer.
 CREATE INDEX IF NOT EXISTS orders_valid_customer_placed_at ON orders (customer_id, placed_at) INCLUDE (total) WHERE is_valid;
--- Covering, so products per period read no heap pages.
 -- Orders attempted per customer (segment breakdowns): the few invalid orders only.
 CREATE INDEX IF NOT EXISTS orders_invalid_customer_placed_at ON orders (customer_id, placed_at) WHERE NOT is_valid;
+-- Covering, so products per period read no heap pages.
 CREATE INDEX IF NOT EXISTS order_items_order_id ON order_items (order_id) INCLUDE (product_id, quantity, unit_price);
 CREATE INDEX IF NOT EXISTS customers_created_at ON customers (created_at);
+-- The stores variable: a walk over the few store ids instead of a scan of every order.
+CREATE INDEX IF NOT EXISTS orders_store_id ON orders (store_id);
 
 CREATE INDEX IF NOT EXISTS content_account_id ON content (account_id);
 CREATE INDEX IF NOT EXISTS follows_account_followed_at ON follows (account_id, followed_at);
