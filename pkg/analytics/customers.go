@@ -202,7 +202,7 @@ func (e *Engine) customersSummary(ctx context.Context, q CustomersQuery, p Perio
 		predCustomers, predValue, notice, err = e.predictedTotal(ctx, p)
 		return err
 	})
-	cur, prev, cmp, hasCmp, sql, err := e.customerCountsCompared(ctx, q, p, false)
+	cur, prev, cmp, hasCmp, sql, err := e.customerCountsCompared(ctx, q, p, true)
 	if perr := g.Wait(); err == nil && perr != nil {
 		err = perr
 	}

@@ -41,8 +41,9 @@ INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES
 -- c5: new in P; an order exactly at P's end (not in P, not history).
   (50, 5, '2026-02-08 12:00+01', true, 30),
   (51, 5, '2026-02-09 00:00+01', true, 999),
--- c6: 00:30 on 2 Feb in Berlin is still 1 Feb in UTC: in P here, before it in UTC.
-  (60, 6, '2026-02-02 00:30+01', true, 20),
+-- c6: new exactly at P's start; midnight of 2 Feb in Berlin is still 1 Feb in UTC: in P here,
+-- before it in UTC.
+  (60, 6, '2026-02-02 00:00+01', true, 20),
 -- c7: new in the previous period (an earlier invalid order does not count), existing in P.
   (70, 7, '2026-01-01 10:00+01', false, 80),
   (71, 7, '2026-01-28 12:00+01', true, 25),

@@ -10,35 +10,36 @@
 -- The scope comes from the period's orders (orders_valid_placed_at); each scope customer's history
 -- is one range of orders_valid_customer_placed_at, so the cost follows the scope and its history,
 -- not the whole shop. With the optional order_history (the history form), the period's rows there
--- carry each customer's history before them: one scan of the period, no probe.
+-- carry each customer's history before them: one scan of the period, no probe, no per-customer
+-- grouping.
 WITH periods AS (
     SELECT ord::int AS period, period_from, period_to
     FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS p (period_from, period_to, ord)
 ),
 {{- if history}}
--- Each scope customer's history before the period's end, from their first and last rows of the
--- period in order_history (period_end_rows in history.tmpl.sql): the last one's running columns
--- count their orders and revenue up to and including it (earlier_orders + 1, earlier_revenue +
--- total), the first one's those before the period, and the customer is new when their first row
--- of the period has no earlier order. An alone row (the customer's only order of the period)
--- holds all of it by itself: those are summed per period and group straight away, and only the
--- customers with several orders in the period are grouped, two rows each. Each period is grouped
--- on its own (a lateral subquery). A row of history may so stand for several customers
--- ("customers").
+-- Every row of the period in order_history, in one aggregate per period and group, with no
+-- per-customer grouping: a row's customer is new when their first valid order (first_placed_at)
+-- is in the period; each scope customer has exactly one last row of the period (no next order
+-- before the period's end), whose running columns count their orders and revenue up to and
+-- including it (earlier_orders + 1, earlier_revenue + total); and the period's orders and revenue
+-- of a group are its rows and their totals. All of it comes from order_history_period, index-only.
+-- Each period is aggregated on its own (a lateral subquery). A row may so stand for several
+-- customers ("customers").
 history AS (
     SELECT p.period, g.*
     FROM periods p
     CROSS JOIN LATERAL (
-        SELECT min(h.earlier_orders) = 0 AS is_new,
-               CASE WHEN a.alone THEN count(*) ELSE 1 END AS customers,
-               CASE WHEN a.alone THEN count(*) FILTER (WHERE h.earlier_orders >= 1) ELSE 1 END AS repurchasers,
-               CASE WHEN a.alone THEN sum(h.earlier_orders + 1) ELSE max(h.earlier_orders) + 1 END AS orders,
-               CASE WHEN a.alone THEN sum(h.earlier_revenue + h.total) FILTER (WHERE a.alone)
-                    ELSE max(h.earlier_revenue + h.total) FILTER (WHERE e.last) END AS revenue,
-               CASE WHEN a.alone THEN count(*) ELSE max(h.earlier_orders) - min(h.earlier_orders) + 1 END AS period_orders,
-               {{template "period_revenue"}} AS period_revenue
-        {{template "period_end_rows"}}
-        {{template "period_groups" "h.earlier_orders = 0"}}
+        SELECT h.first_placed_at >= p.period_from AS is_new,
+               count(*) FILTER (WHERE l.last) AS customers,
+               count(*) FILTER (WHERE l.last AND h.earlier_orders >= 1) AS repurchasers,
+               sum(h.earlier_orders + 1) FILTER (WHERE l.last) AS orders,
+               sum(h.earlier_revenue + h.total) FILTER (WHERE l.last) AS revenue,
+               count(*) AS period_orders,
+               sum(h.total) AS period_revenue
+        FROM order_history h
+        CROSS JOIN LATERAL (SELECT h.next_placed_at IS NULL OR h.next_placed_at >= p.period_to AS last) l
+        WHERE h.placed_at >= p.period_from AND h.placed_at < p.period_to
+        GROUP BY 1
     ) g
 )
 {{- else}}

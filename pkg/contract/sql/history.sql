@@ -119,7 +119,8 @@ CREATE TRIGGER order_history_truncate AFTER TRUNCATE ON orders
 
 -- The build: one ordered pass over the valid orders. The indexes are built after it (faster than
 -- keeping them during the load, and a rebuild picks up a changed index definition).
-DROP INDEX IF EXISTS order_history_placed_at;
+DROP INDEX IF EXISTS order_history_placed_at; -- the period index of earlier versions (no first_placed_at)
+DROP INDEX IF EXISTS order_history_period;
 DROP INDEX IF EXISTS order_history_customer_id;
 DROP INDEX IF EXISTS order_history_last; -- the expression index of earlier versions
 DROP INDEX IF EXISTS order_history_next;
@@ -150,9 +151,11 @@ FROM (
 ) r
 WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id);
 
--- Period scans (index-only), the per-customer refresh, and the as-of figures.
-CREATE INDEX order_history_placed_at ON order_history (placed_at)
-    INCLUDE (customer_id, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, order_id);
+-- Period scans (index-only), the per-customer refresh, and the as-of figures. first_placed_at
+-- lets the customer report tell a period's new customers from each row alone, with no grouping
+-- per customer.
+CREATE INDEX order_history_period ON order_history (placed_at)
+    INCLUDE (customer_id, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, order_id, first_placed_at);
 CREATE INDEX order_history_customer_id ON order_history (customer_id);
 -- Each customer's last row before a moment t: the one placed before t whose next order is at or
 -- after t, or that has none. The as-of figures (segments, value bands, personas, predicted CLV,
