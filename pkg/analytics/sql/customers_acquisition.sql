@@ -10,8 +10,8 @@
 -- The candidates come from the range's orders (orders_valid_placed_at); each one's first order is
 -- the head of its range of orders_valid_customer_placed_at; the bucket is a binary search in the
 -- range's bucket starts (width_bucket), so neither depends on the number of buckets. With the
--- optional order_history (the history form), the first orders are the range's rows with no
--- earlier order: no probe.
+-- optional order_history (the history form), the first orders are the range's rows placed at
+-- their customer's first instant: no probe, and only those rows are read.
 WITH ranges AS (
     SELECT ord::int AS range_no, range_from, range_to
     FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS r (range_from, range_to, ord)
@@ -26,17 +26,15 @@ range_buckets AS (
     GROUP BY range_no
 ),
 {{- if history}}
--- The customers acquired in each range, from the range's rows of order_history: a customer's
--- first-ever valid order (earlier_orders = 0) and the orders at the same instant after it (each
--- placed at its previous order's instant) group into their first instant; only groups holding a
--- first-ever order are kept.
+-- The first orders of each range, from order_history_first (the rows placed at their customer's
+-- first instant, first_placed_at): every order of a customer's first instant is one row, and
+-- only the customer's first-ever order (earlier_orders = 0) counts them, so no grouping per
+-- customer is needed.
 acquired AS (
-    SELECT r.range_no, h.placed_at AS first_at, sum(h.total) AS revenue
+    SELECT r.range_no, h.placed_at AS first_at, (h.earlier_orders = 0)::int AS customers, h.total AS revenue
     FROM ranges r
     JOIN order_history h ON h.placed_at >= r.range_from AND h.placed_at < r.range_to
-    WHERE h.earlier_orders = 0 OR h.previous_placed_at = h.placed_at
-    GROUP BY r.range_no, h.customer_id, h.placed_at
-    HAVING bool_or(h.earlier_orders = 0)
+                        AND h.placed_at = h.first_placed_at
 ),
 {{- else}}
 range_customers AS (
@@ -45,7 +43,7 @@ range_customers AS (
     JOIN orders o ON o.is_valid AND o.placed_at >= r.range_from AND o.placed_at < r.range_to
 ),
 acquired AS (
-    SELECT rc.range_no, f.first_at, f.revenue
+    SELECT rc.range_no, f.first_at, 1 AS customers, f.revenue
     FROM range_customers rc
     CROSS JOIN LATERAL (
         SELECT o.placed_at AS first_at, sum(o.total) AS revenue
@@ -61,7 +59,7 @@ acquired AS (
 {{- end}}
 per_bucket AS (
     SELECT rb.first_bucket + width_bucket(a.first_at, rb.bucket_starts) - 1 AS bucket,
-           count(*) AS customers,
+           sum(a.customers) AS customers,
            sum(a.revenue) AS revenue
     FROM acquired a
     JOIN range_buckets rb USING (range_no)

@@ -121,6 +121,7 @@ CREATE TRIGGER order_history_truncate AFTER TRUNCATE ON orders
 -- keeping them during the load, and a rebuild picks up a changed index definition).
 DROP INDEX IF EXISTS order_history_placed_at; -- the period index of earlier versions (no first_placed_at)
 DROP INDEX IF EXISTS order_history_period;
+DROP INDEX IF EXISTS order_history_first;
 DROP INDEX IF EXISTS order_history_customer_id;
 DROP INDEX IF EXISTS order_history_last; -- the expression index of earlier versions
 DROP INDEX IF EXISTS order_history_next;
@@ -157,6 +158,10 @@ WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id);
 CREATE INDEX order_history_period ON order_history (placed_at)
     INCLUDE (customer_id, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, order_id, first_placed_at);
 CREATE INDEX order_history_customer_id ON order_history (customer_id);
+-- The orders of each customer's first instant (their first-ever order and any placed with it):
+-- customer acquisition reads a range's new customers from these rows alone.
+CREATE INDEX order_history_first ON order_history (placed_at) INCLUDE (earlier_orders, total)
+    WHERE placed_at = first_placed_at;
 -- Each customer's last row before a moment t: the one placed before t whose next order is at or
 -- after t, or that has none. The as-of figures (segments, value bands, personas, predicted CLV,
 -- audience) read these rows instead of every order, in two parts: the rows with no next order
