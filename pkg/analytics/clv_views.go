@@ -59,11 +59,7 @@ func (e *Engine) clvCustomers(ctx context.Context, q CLVQuery, p Period) (data.F
 	if q.MaxProbabilityAlive != nil {
 		maxPA = *q.MaxProbabilityAlive
 	}
-	f, err := e.fitFor(ctx, q.Unit, p.To)
-	if err != nil {
-		return nil, err
-	}
-	h, days, err := e.horizon(q, f)
+	f, h, days, err := e.modelFor(ctx, q, p.To)
 	if err != nil {
 		return nil, err
 	}
@@ -142,11 +138,7 @@ func (e *Engine) clvCustomers(ctx context.Context, q CLVQuery, p Period) (data.F
 // with a valid order before the period's end) summed in one row, for the stat panels that show
 // what the base is worth. The customer report's predicted CLV is the same sum over its scope.
 func (e *Engine) clvTotal(ctx context.Context, q CLVQuery, p Period) (data.Frames, error) {
-	f, err := e.fitFor(ctx, q.Unit, p.To)
-	if err != nil {
-		return nil, err
-	}
-	h, days, err := e.horizon(q, f)
+	f, h, days, err := e.modelFor(ctx, q, p.To)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +166,16 @@ func (e *Engine) clvTotal(ctx context.Context, q CLVQuery, p Period) (data.Frame
 	frame.Meta.Custom = e.clvMeta(f, p.To, days)
 	addNotice(frame, e.borrowedNotice(f, p.To))
 	return data.Frames{frame}, nil
+}
+
+// modelFor is the fit of q's unit as of asOf, with q's horizon (and its length in days).
+func (e *Engine) modelFor(ctx context.Context, q CLVQuery, asOf time.Time) (*modelFit, clv.Horizon, int, error) {
+	f, err := e.fitFor(ctx, q.Unit, asOf)
+	if err != nil {
+		return nil, clv.Horizon{}, 0, err
+	}
+	h, days, err := e.horizon(q, f)
+	return f, h, days, err
 }
 
 // addNotice adds an informational notice to a frame (nothing for an empty text).
@@ -251,11 +253,7 @@ func (e *Engine) clvSegments(ctx context.Context, q CLVQuery, p Period) (data.Fr
 	if err != nil {
 		return nil, err
 	}
-	f, err := e.fitFor(ctx, q.Unit, p.To)
-	if err != nil {
-		return nil, err
-	}
-	h, days, err := e.horizon(q, f)
+	f, h, days, err := e.modelFor(ctx, q, p.To)
 	if err != nil {
 		return nil, err
 	}
@@ -426,14 +424,10 @@ func (e *Engine) clvHoldout(ctx context.Context, q CLVQuery, p Period) (data.Fra
 // still fitted on every customer. With too little history for a fit it answers no customers and
 // the notice text.
 func (e *Engine) predictedTotal(ctx context.Context, p Period) (customers int64, value float64, notice string, err error) {
-	f, err := e.fitFor(ctx, "", p.To)
+	f, h, _, err := e.modelFor(ctx, CLVQuery{}, p.To)
 	if errors.Is(err, errTooLittleHistory) {
 		return 0, 0, err.Error(), nil
 	}
-	if err != nil {
-		return 0, 0, "", err
-	}
-	h, _, err := e.horizon(CLVQuery{}, f)
 	if err != nil {
 		return 0, 0, "", err
 	}
@@ -456,14 +450,10 @@ func (e *Engine) predictedTotal(ctx context.Context, p Period) (customers int64,
 // shop's horizon. With too little history for a fit it answers no predictions and the reason, so
 // the rest of the breakdown still shows.
 func (e *Engine) segmentPredictions(ctx context.Context, d customerDimension, p Period) (map[string]*segmentForecast, string, error) {
-	f, err := e.fitFor(ctx, "", p.To)
+	f, h, _, err := e.modelFor(ctx, CLVQuery{}, p.To)
 	if errors.Is(err, errTooLittleHistory) {
 		return nil, err.Error(), nil
 	}
-	if err != nil {
-		return nil, "", err
-	}
-	h, _, err := e.horizon(CLVQuery{}, f)
 	if err != nil {
 		return nil, "", err
 	}
