@@ -76,6 +76,9 @@ func isEvent(name string) bool {
 type eventsSQL struct {
 	// Group is the orders view's grouping.
 	Group eventsGroup
+	// Probe reads the orders behind the event one by one (events_orders.sql): for the events
+	// that keep few orders (won back, saved).
+	Probe bool
 }
 
 var (

@@ -43,14 +43,22 @@ var eventsGroups = map[string]eventsGroup{
 	"coupon_code":     orderValue("coupon_code", "coupon_code", "Coupon code"),
 }
 
-// eventsOrdersSQL is the orders statement expanded once per grouping.
-var eventsOrdersSQL = func() map[string]twoWays {
-	out := map[string]twoWays{}
-	for name, g := range eventsGroups {
-		out[name] = eventsStatement("events_orders", eventsSQL{Group: g})
+// eventsOrdersSQL is the orders statement expanded once per grouping, joining the event's orders
+// (false) or probing them one by one (true: the rare events, probesEvent).
+var eventsOrdersSQL = func() map[bool]map[string]twoWays {
+	out := map[bool]map[string]twoWays{false: {}, true: {}}
+	for _, probe := range []bool{false, true} {
+		for name, g := range eventsGroups {
+			out[probe][name] = eventsStatement("events_orders", eventsSQL{Group: g, Probe: probe})
+		}
 	}
 	return out
 }()
+
+// probesEvent says whether the orders behind event are few enough to read one by one.
+func probesEvent(event string) bool {
+	return event == WonBack || event == Saved
+}
 
 func eventsGroupNames() string {
 	names := make([]string, 0, len(eventsGroups))
@@ -99,7 +107,7 @@ func (e *Engine) eventsOrders(ctx context.Context, q EventsQuery, p Period) (dat
 		}
 		stores = append(stores, s)
 	}
-	stmt := eventsOrdersSQL[by]
+	stmt := eventsOrdersSQL[probesEvent(event)][by]
 	var sql string
 	args := []any{p.From, p.To, e.shop.AtRiskDays, e.shop.LapsedDays, event, stores, n}
 	if g.Attribute {

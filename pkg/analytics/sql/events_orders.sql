@@ -14,7 +14,15 @@ WITH periods AS NOT MATERIALIZED (
 chosen_orders AS (
     SELECT o.order_id, o.customer_id, o.total{{if not .Group.Lines}}, {{.Group.Value}} AS value{{end}}
     FROM event_orders eo
+{{- if .Probe}}
+    -- The event keeps few of the period's orders (those winning a customer back or saving one):
+    -- each is read by its key. Joined plainly, the planner cannot estimate the event's test (two
+    -- columns of a row compared), takes it for a third of the period's orders and hashes every
+    -- order of the shop against them; OFFSET 0 keeps the lookup per event order.
+    CROSS JOIN LATERAL (SELECT * FROM orders o WHERE o.order_id = eo.order_id OFFSET 0) o
+{{- else}}
     JOIN orders o ON o.order_id = eo.order_id
+{{- end}}
     WHERE CASE $5::text
               WHEN 'unique_customers' THEN true
               WHEN 'customers_gained' THEN eo.earlier = 0
