@@ -11,9 +11,15 @@ WITH periods AS NOT MATERIALIZED (
 {{- if eq .Name "buyer_status"}}
 {{template "period_buyers"}},
 {{- end}}
+-- The group: new followers need only the follows, so the period's viewers (the other arm, behind
+-- a test of $5 that PostgreSQL evaluates once) are read for active followers alone.
 grp AS (
     SELECT customer_id
+    FROM current_followers
+    WHERE $5 = 'new' AND is_new
+    UNION ALL
+    SELECT customer_id
     FROM follower_states
-    WHERE state = $5
+    WHERE $5 = 'active' AND state = 'active'
 )
 {{template "profile" .}}
