@@ -119,20 +119,16 @@ func (e *Engine) customerCountsFor(ctx context.Context, periods []Period) ([]cus
 }
 
 // customerCountsCompared returns the counts of p and, unless the comparison is none, of its
-// comparison range, and the statement it ran. apart runs the two ranges as two statements side by
-// side (a lone panel then uses both cores); the summary, which reads predicted CLV alongside,
-// keeps them in one statement so that the two cores go to that and to the counts.
-func (e *Engine) customerCountsCompared(ctx context.Context, q CustomersQuery, p Period, apart bool) (cur, prev customerCounts, cmp Period, hasCmp bool, sql string, err error) {
+// comparison range, and the statement it ran. The two ranges run as two statements side by side
+// (a lone panel then uses both cores; the summary's predicted CLV, over the scope only, is light
+// enough to run beside them).
+func (e *Engine) customerCountsCompared(ctx context.Context, q CustomersQuery, p Period) (cur, prev customerCounts, cmp Period, hasCmp bool, sql string, err error) {
 	var periods []Period
 	if periods, cmp, hasCmp, err = e.shop.withComparison(p, q.Comparison); err != nil {
 		return
 	}
 	var counts []customerCounts
-	if apart {
-		counts, sql, err = eachPeriodApart(ctx, periods, e.customerCountsFor)
-	} else {
-		counts, sql, err = e.customerCountsFor(ctx, periods)
-	}
+	counts, sql, err = eachPeriodApart(ctx, periods, e.customerCountsFor)
 	if err != nil {
 		return
 	}
@@ -202,7 +198,7 @@ func (e *Engine) customersSummary(ctx context.Context, q CustomersQuery, p Perio
 		predCustomers, predValue, notice, err = e.predictedTotal(ctx, p)
 		return err
 	})
-	cur, prev, cmp, hasCmp, sql, err := e.customerCountsCompared(ctx, q, p, true)
+	cur, prev, cmp, hasCmp, sql, err := e.customerCountsCompared(ctx, q, p)
 	if perr := g.Wait(); err == nil && perr != nil {
 		err = perr
 	}
@@ -259,7 +255,7 @@ func customerChange(cur, prev *float64) *float64 {
 // customersNewVsExisting answers one row per group (new, existing, all customers) with their
 // orders and revenue in the period, shares of the scope, and the comparison.
 func (e *Engine) customersNewVsExisting(ctx context.Context, q CustomersQuery, p Period) (data.Frames, error) {
-	cur, prev, cmp, hasCmp, sql, err := e.customerCountsCompared(ctx, q, p, true)
+	cur, prev, cmp, hasCmp, sql, err := e.customerCountsCompared(ctx, q, p)
 	if err != nil {
 		return nil, err
 	}
