@@ -3,30 +3,28 @@
 -- side by side (followersSummary).
 -- $1, $2 the period; $3 the ids of A as text (empty: all accounts).
 -- One row per follower state ('new', 'active', 'other') that has followers.
---   * followers: one row per customer with a follow of A current at the period's end (started
---     before it, not ended before it: "as of t" reads rows before t), new when one of those
---     started in the period.
+--   * followers: one row per customer with a follow of A current at the period's end
+--     (current_follows in followers.tmpl.sql, the one definition every followers statement
+--     shares), new when one of those started in the period. Grouped per customer only: the
+--     statement has one period.
 --   * viewers: the period's viewers of A's content, found with one scan of the period's views
 --     (content_views_viewed_at); content_views has no per-customer index.
 --   * revenue: the period's valid orders joined to the states and summed per state, so the orders
 --     are never grouped per customer (that hash of every buyer's numeric sum spilled at 1M).
 -- NOT MATERIALIZED: one row of bound values, inlined so the planner sees them as constants.
-WITH period AS NOT MATERIALIZED (
-    SELECT $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::text[] AS accounts
+WITH periods AS NOT MATERIALIZED (
+    SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::text[] AS accounts
 ),
+{{template "current_follows"}},
 followers AS (
-    SELECT f.customer_id, bool_or(f.followed_at >= p.period_from) AS is_new
-    FROM period p
-    JOIN follows f
-      ON f.followed_at < p.period_to
-     AND (f.unfollowed_at IS NULL OR f.unfollowed_at >= p.period_to)
-     AND f.account_id IS NOT NULL
-     AND (cardinality(p.accounts) = 0 OR f.account_id::text = ANY (p.accounts))
-    GROUP BY f.customer_id
+    SELECT cf.customer_id, bool_or(cf.followed_at >= p.period_from) AS is_new
+    FROM current_follows cf
+    CROSS JOIN periods p
+    GROUP BY cf.customer_id
 ),
 viewers AS (
     SELECT DISTINCT v.customer_id
-    FROM period p
+    FROM periods p
     JOIN content_views v ON v.viewed_at >= p.period_from AND v.viewed_at < p.period_to
     JOIN content ct ON ct.content_id = v.content_id
     WHERE cardinality(p.accounts) = 0 OR ct.account_id::text = ANY (p.accounts)
@@ -43,7 +41,7 @@ states AS MATERIALIZED (
 ),
 state_revenue AS (
     SELECT s.state, sum(o.total) AS revenue
-    FROM period p
+    FROM periods p
     JOIN orders o ON o.is_valid AND o.placed_at >= p.period_from AND o.placed_at < p.period_to
     JOIN states s ON s.customer_id = o.customer_id
     GROUP BY s.state
