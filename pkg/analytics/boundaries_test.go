@@ -118,3 +118,61 @@ func TestPeriodBoundariesInBothForms(t *testing.T) {
 	}
 	t.Run("from orders", func(t *testing.T) { check(t, false) })
 }
+
+// The annual figures of the segment breakdown (valid orders and revenue of the 365 local days
+// before as_of) at the year's first instant, in a New York shop, counted by hand. As of
+// T = 1 July 2026 00:00 New York (04:00Z), the year starts on 1 July 2025 00:00 New York (04:00Z).
+// One customer per gender, with leads so that the values sort by size:
+//
+//	c1 female: 10 on 30 June 2025, 20 exactly at the year's start, 30 on 1 August 2025:
+//	           3 orders (60), annual 2 (50)
+//	c2 male:   5 on 1 January 2025, 15 and 25 both at the year's start, plus an invalid 100 there:
+//	           3 orders (45), annual 2 (40)
+//	c3 other:  3 on 1 January 2024, 7 at 03:59:59Z on 1 July 2025 (in the year in UTC, not in
+//	           New York): 2 orders (10), annual 0
+//	c4 unknown: 100 on 1 June 2026, 50 one second before T, 999 at T (out): 2 orders (150), all in
+//	           the year
+const annualFixture = `
+INSERT INTO customers (customer_id, created_at, gender) VALUES
+  (1, '2024-01-01Z', 'female'), (2, '2024-01-01Z', 'male'), (3, '2023-01-01Z', 'other'), (4, '2026-01-01Z', NULL),
+  (11, '2025-01-01Z', 'female'), (12, '2025-01-01Z', 'female'), (13, '2025-01-01Z', 'female'),
+  (21, '2025-01-01Z', 'male'), (22, '2025-01-01Z', 'male'), (31, '2025-01-01Z', 'other');
+INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES
+  (1, 1, '2025-06-30 12:00Z', true, 10),
+  (2, 1, '2025-07-01 04:00Z', true, 20),
+  (3, 1, '2025-08-01 00:00Z', true, 30),
+  (4, 2, '2025-01-01 00:00Z', true, 5),
+  (5, 2, '2025-07-01 04:00Z', true, 15),
+  (6, 2, '2025-07-01 04:00Z', true, 25),
+  (7, 2, '2025-07-01 04:00Z', false, 100),
+  (8, 3, '2024-01-01 00:00Z', true, 3),
+  (9, 3, '2025-07-01 03:59:59Z', true, 7),
+  (10, 4, '2026-06-01 00:00Z', true, 100),
+  (11, 4, '2026-07-01 03:59:59Z', true, 50),
+  (12, 4, '2026-07-01 04:00Z', true, 999);
+`
+
+func TestSegmentAnnualFiguresAtTheYearStart(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, "SET search_path TO commerce;\n"+annualFixture)
+	shop := analytics.DefaultShop()
+	shop.Location = mustLoc(t, "America/New_York")
+	to := time.Date(2026, 7, 1, 0, 0, 0, 0, shop.Location)
+	p := analytics.Period{From: to.AddDate(0, -1, 0), To: to}
+	check := func(t *testing.T) {
+		e := analytics.New(openDB(t, dsn), shop)
+		f := first(t)(e.Segments(ctx, analytics.SegmentsQuery{Dimension: "gender"}, p))
+		wantColumn(t, f, "gender", []any{"female", "male", "other", "unknown"})
+		wantColumn(t, f, "orders", []any{int64(3), int64(3), int64(2), int64(2)})
+		wantColumn(t, f, "orders_attempted", []any{int64(3), int64(4), int64(2), int64(2)})
+		wantColumn(t, f, "revenue", []any{60.0, 45.0, 10.0, 150.0})
+		wantColumn(t, f, "annual_orders", []any{2.0, 2.0, 0.0, 2.0})
+		wantColumn(t, f, "annual_revenue", []any{50.0, 40.0, 0.0, 150.0})
+	}
+	// The contract database keeps order_history by its triggers; without it the same figures come
+	// from orders alone.
+	t.Run("from order_history", check)
+	pgtest.Exec(t, dsn, "DROP TABLE commerce.order_history")
+	t.Run("from orders", check)
+}

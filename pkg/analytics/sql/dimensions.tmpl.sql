@@ -80,15 +80,19 @@ last_rows AS (
     JOIN order_history h ON h.next_placed_at >= p.as_of AND h.placed_at < p.as_of
 ),
 {{- if .Annual}}
--- The same as of annual_from: the orders of the 365 days before as_of are the difference. There is
--- at most one such row per customer; grouped all the same, because PostgreSQL then knows it and
--- plans the joins with a hash (without, it estimated few rows and chose worse plans, measured).
--- max, not sum, of the one row's revenue: the same value, and a much smaller state per group
--- (at 1M the sums' hash spilled to disk, 131 MB; the maxima's fits in 78 MB).
+-- The orders before annual_from, for the customers who ordered in the 365 days before as_of and
+-- before them too: from their first row of those 365 days (the one whose previous order is
+-- before annual_from), whose earlier_orders and earlier_revenue count exactly those orders. The
+-- orders of the year are the difference; a customer with no such row has either no order in the
+-- year (last_at before annual_from: none) or none before it (all of them). This reads the same
+-- scan as the row current at annual_from did, but keeps about half as many rows (200k against
+-- 436k at 1M), so the hash is half as big. At most one row per customer; grouped all the same,
+-- because PostgreSQL then knows it and plans the joins with a hash (without, it estimated few
+-- rows and chose worse plans, measured); max, not sum: the same value with a smaller state.
 year_start_rows AS (
-    SELECT h.customer_id, max(h.earlier_orders) + 1 AS orders, max(h.earlier_revenue + h.total) AS revenue
+    SELECT h.customer_id, max(h.earlier_orders) AS orders, max(h.earlier_revenue) AS revenue
     FROM params p
-    JOIN order_history h ON (h.next_placed_at IS NULL OR h.next_placed_at >= p.annual_from) AND h.placed_at < p.annual_from
+    JOIN order_history h ON h.placed_at >= p.annual_from AND h.placed_at < p.as_of AND h.previous_placed_at < p.annual_from
     GROUP BY h.customer_id
 ),
 {{- end}}
@@ -96,13 +100,16 @@ year_start_rows AS (
 order_stats AS (
     SELECT l.customer_id, l.orders, l.revenue, l.first_at, l.second_at, l.last_at
 {{- if .Annual}},
-           l.orders - coalesce(y.orders, 0) AS annual_orders,
-           l.revenue - coalesce(y.revenue, 0) AS annual_revenue
+           CASE WHEN l.last_at < p.annual_from THEN 0 ELSE l.orders - coalesce(y.orders, 0) END AS annual_orders,
+           CASE WHEN l.last_at < p.annual_from THEN 0 ELSE l.revenue - coalesce(y.revenue, 0) END AS annual_revenue
 {{- end}}
 {{- if .Days}},
            l.purchase_days, l.first_day_revenue
 {{- end}}
     FROM last_rows l
+{{- if .Annual}}
+    CROSS JOIN params p
+{{- end}}
 {{- if .Annual}}
     LEFT JOIN year_start_rows y ON y.customer_id = l.customer_id
 {{- end}}
