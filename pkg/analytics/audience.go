@@ -294,7 +294,7 @@ func (e *Engine) audiencePopularProducts(ctx context.Context, q AudienceQuery, p
 	revenue := f.float("revenue", "Revenue", money)
 	args := append(e.dimensionArgs(p), raw, p.From, n)
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, ran, err := e.queryKept(ctx, tx, stmt, args...)
+		rs, ran, err := e.queryMerged(ctx, tx, stmt, args...)
 		sql = ran
 		if err != nil {
 			return err

@@ -364,7 +364,7 @@ func (e *Engine) clvHoldout(ctx context.Context, q CLVQuery, p Period) (data.Fra
 	buckets := make([]bucket, holdoutTopBucket+1)
 	var sql string
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, ran, err := e.queryKept(ctx, tx, clvHoldoutSQL, cal, e.shop.Location.String(), e.shop.endDay(cal), p.To)
+		rs, ran, err := e.queryMerged(ctx, tx, clvHoldoutSQL, cal, e.shop.Location.String(), e.shop.endDay(cal), p.To)
 		sql = ran
 		if err != nil {
 			return err

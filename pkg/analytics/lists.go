@@ -139,7 +139,7 @@ func (e *Engine) dimensionValueOptions(ctx context.Context, name string, p Perio
 		// Only the values and their sizes: not the breakdown's figures and predictions.
 		sizes := map[string]int64{}
 		err := e.db.Read(ctx, func(tx pgx.Tx) error {
-			rs, ran, err := e.queryKept(ctx, tx, segmentValuesSQL[d.Name], e.dimensionArgs(p)...)
+			rs, ran, err := e.queryMerged(ctx, tx, segmentValuesSQL[d.Name], e.dimensionArgs(p)...)
 			sql = ran
 			if err != nil {
 				return err

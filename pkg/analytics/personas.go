@@ -123,7 +123,7 @@ func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, er
 	var total float64
 	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, ran, err := e.queryKept(ctx, tx, personasRevenueSQL, e.dimensionArgs(p)...)
+		rs, ran, err := e.queryMerged(ctx, tx, personasRevenueSQL, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {
 			return err
@@ -171,7 +171,7 @@ func (e *Engine) personasByStage(ctx context.Context, p Period) (data.Frames, er
 	counts := map[[2]string]int64{}
 	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, ran, err := e.queryKept(ctx, tx, personaStagesSQL, e.dimensionArgs(p)...)
+		rs, ran, err := e.queryMerged(ctx, tx, personaStagesSQL, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {
 			return err
@@ -211,7 +211,7 @@ func (e *Engine) rfmScores(ctx context.Context, p Period) (data.Frames, error) {
 	var total int64
 	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, ran, err := e.queryKept(ctx, tx, rfmScoresSQL, e.dimensionArgs(p)...)
+		rs, ran, err := e.queryMerged(ctx, tx, rfmScoresSQL, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {
 			return err

@@ -105,7 +105,7 @@ func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metr
 		return err
 	})
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, ran, err := e.queryKept(ctx, tx, stmt, e.dimensionArgs(p)...)
+		rs, ran, err := e.queryMerged(ctx, tx, stmt, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {
 			return err
@@ -223,7 +223,7 @@ func (e *Engine) segmentMatrix(ctx context.Context, q SegmentsQuery, p Period) (
 	size1, size2 := map[string]int64{}, map[string]int64{}
 	var total int64
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, ran, err := e.queryKept(ctx, tx, stmt, e.dimensionArgs(p)...)
+		rs, ran, err := e.queryMerged(ctx, tx, stmt, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {
 			return err

@@ -56,7 +56,7 @@ func (e *Engine) valueBandsSnapshot(ctx context.Context, q ValueBandsQuery, p Pe
 	var allRevenue float64
 	var sql string
 	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, ran, err := e.queryKept(ctx, tx, valueBandsSQL, e.dimensionArgs(p)...)
+		rs, ran, err := e.queryMerged(ctx, tx, valueBandsSQL, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {
 			return err
