@@ -20,7 +20,7 @@ inputs. Nothing else varies, and no user text reaches the SQL.
 
 Cost: one scan of the valid orders before as_of, in (customer_id, placed_at) order straight from
 orders_valid_customer_placed_at, numbers each customer's orders (for the second order) and groups
-them by customer; then one hash join with customers. The quantile scores are windows over the
+them by customer; then one join with customers (merge joins for the statements queryMerged runs). The quantile scores are windows over the
 contacts (PARTITION BY is_customer, so leads never take a score). Statements reference
 contact_dims once, so PostgreSQL inlines the chain and drops every column, window and join a
 statement does not use: a gender breakdown sorts nothing, a snapshot numbers no orders.
@@ -87,8 +87,9 @@ last_rows AS (
 -- year (last_at before annual_from: none) or none before it (all of them). This reads the same
 -- scan as the row current at annual_from did, but keeps about half as many rows (200k against
 -- 436k at 1M), so the hash is half as big. At most one row per customer; grouped all the same,
--- because PostgreSQL then knows it and plans the joins with a hash (without, it estimated few
--- rows and chose worse plans, measured); max, not sum: the same value with a smaller state.
+-- because PostgreSQL then knows it and estimates the joins right (without, it estimated few rows
+-- and chose worse plans, measured); max, not sum: the same value with a smaller state. The
+-- statements run with merge joins (queryMerged in history.go).
 year_start_rows AS (
     SELECT h.customer_id, max(h.earlier_orders) AS orders, max(h.earlier_revenue) AS revenue
     FROM params p
@@ -109,8 +110,6 @@ order_stats AS (
     FROM last_rows l
 {{- if .Annual}}
     CROSS JOIN params p
-{{- end}}
-{{- if .Annual}}
     LEFT JOIN year_start_rows y ON y.customer_id = l.customer_id
 {{- end}}
 ),
