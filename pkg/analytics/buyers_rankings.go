@@ -169,6 +169,15 @@ func (e *Engine) buyersProducts(ctx context.Context, q BuyersQuery, p Period) (d
 		if sql, err = buyersProductsSQL.pickOne(ctx, tx, p); err != nil {
 			return err
 		}
+		// The period's order lines are found by their orders' ids: PostgreSQL's costs prefer
+		// hashing the orders against a scan of every order line of the shop (17.9M at 1M
+		// customers), where looking each order up in order_items_order_id reads only the period's
+		// (docs/performance.md, ninth round). SET LOCAL: for this statement's transaction only.
+		if sql == buyersProductsSQL.history {
+			if err := withoutHashJoins(ctx, tx); err != nil {
+				return err
+			}
+		}
 		rows, err := tx.Query(ctx, sql, p.From, p.To, e.lookback(p.From), by, n)
 		if err != nil {
 			return err
@@ -211,7 +220,12 @@ func (e *Engine) buyersProfile(ctx context.Context, q BuyersQuery, p Period) (da
 	if !ok {
 		return nil, invalidf("buyers profile: unknown dimension %q: use one of %s", q.Dimension, dimensionNames(buyersProfileSQL))
 	}
-	f, err := e.runProfile(ctx, "buyers profile", "buyers_profile", sql, p, profileDimensions[q.Dimension],
+	dim := profileDimensions[q.Dimension]
+	// The buyers' customer rows merge-joined in customer order: the hash join PostgreSQL's costs
+	// prefer builds a table of every customer of the shop (docs/performance.md, ninth round). Not
+	// for the social dimensions, whose follower states hash the period's viewers.
+	merged := !dim.Social
+	f, err := e.runProfile(ctx, "buyers profile", "buyers_profile", sql, p, dim, merged,
 		p.From, p.To, e.lookback(p.From), g, e.refYear(p), e.shop.DevicePriceEdges)
 	if err != nil {
 		return nil, err

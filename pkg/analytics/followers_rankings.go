@@ -229,7 +229,7 @@ func (e *Engine) followersProfile(ctx context.Context, q FollowersQuery, p Perio
 	if !ok {
 		return nil, invalidf("followers profile: unknown dimension %q: use one of %s", q.Dimension, dimensionNames(followersProfileSQL))
 	}
-	f, err := e.runProfile(ctx, "followers profile", "followers_profile", sql, p, profileDimensions[q.Dimension],
+	f, err := e.runProfile(ctx, "followers profile", "followers_profile", sql, p, profileDimensions[q.Dimension], false,
 		p.From, p.To, e.lookback(p.From), accountIDs(q.Accounts), g, e.refYear(p), e.shop.DevicePriceEdges)
 	if err != nil {
 		return nil, err

@@ -117,8 +117,14 @@ func (e *Engine) queryKept(ctx context.Context, tx pgx.Tx, stmt twoWays, args ..
 // with it (the audience states over many instants, the CLV inputs per dimension). SET LOCAL: it
 // lasts until the transaction, which runs only this statement, ends.
 func (e *Engine) queryMerged(ctx context.Context, tx pgx.Tx, stmt twoWays, args ...any) (pgx.Rows, string, error) {
-	if _, err := tx.Exec(ctx, "SET LOCAL enable_hashjoin = off"); err != nil {
+	if err := withoutHashJoins(ctx, tx); err != nil {
 		return nil, "", err
 	}
 	return e.queryKept(ctx, tx, stmt, args...)
+}
+
+// withoutHashJoins turns hash joins off for the rest of tx (SET LOCAL), which runs one statement.
+func withoutHashJoins(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, "SET LOCAL enable_hashjoin = off")
+	return err
 }

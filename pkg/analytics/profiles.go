@@ -95,8 +95,9 @@ func (s Shop) deviceBandLabels() []string {
 }
 
 // runProfile runs a profile statement and returns a table frame: the dimension's values (all of a
-// closed set, in their order; otherwise by size, unknown last), their count and share.
-func (e *Engine) runProfile(ctx context.Context, what, frameName string, stmt twoWays, p Period, dim profileDimension, args ...any) (*data.Frame, error) {
+// closed set, in their order; otherwise by size, unknown last), their count and share. merged runs
+// the history form without hash joins.
+func (e *Engine) runProfile(ctx context.Context, what, frameName string, stmt twoWays, p Period, dim profileDimension, merged bool, args ...any) (*data.Frame, error) {
 	counts := map[string]int64{}
 	var total int64
 	var sql string
@@ -104,6 +105,11 @@ func (e *Engine) runProfile(ctx context.Context, what, frameName string, stmt tw
 		var err error
 		if sql, err = stmt.pickOne(ctx, tx, p); err != nil {
 			return err
+		}
+		if merged && sql == stmt.history {
+			if err := withoutHashJoins(ctx, tx); err != nil {
+				return err
+			}
 		}
 		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {
