@@ -263,9 +263,23 @@ func (e *Engine) followersTrend(ctx context.Context, q FollowersQuery, p Period,
 		return nil, err
 	}
 	buckets, hasCmp, cmp := tr.Buckets, tr.HasComparison, tr.Comparison
-	series, err := e.followerCountsFor(ctx, tr.All(), q.Accounts, q.PerAccount)
+	// The range's buckets and the comparison's: two statements, side by side (apart). Each
+	// merges the follows into islands again (about 0.8 s at 1M customers), but the viewers of
+	// each day, most of the work, are grouped on their own core: 2.7 -> 2.0 s at 1M.
+	lists := [][]Period{tr.Buckets}
+	if len(tr.Previous) > 0 {
+		lists = append(lists, tr.Previous)
+	}
+	parts, _, err := apart(ctx, len(lists), func(ctx context.Context, i int) ([]followerSeries, string, error) {
+		s, err := e.followerCountsFor(ctx, lists[i], q.Accounts, q.PerAccount)
+		return s, followersTrendSQL, err
+	})
 	if err != nil {
 		return nil, err
+	}
+	series := parts[0]
+	if len(parts) > 1 {
+		series = appendFollowerCounts(parts[0], parts[1], len(tr.Previous))
 	}
 	f := newFrameBuilder("followers_trend")
 	ts := f.time("time", "Time")
@@ -308,6 +322,25 @@ func (e *Engine) followersTrend(ctx context.Context, q FollowersQuery, p Period,
 	frame.Meta.PreferredVisualization = data.VisTypeGraph
 	frame.Meta.Custom = followersMeta(p, cmp, hasCmp, q.Accounts)
 	return data.Frames{frame}, nil
+}
+
+// appendFollowerCounts appends to each series of cur the counts of the same account set in prev
+// (n periods each), matched by account id. The two come from separate transactions: an account
+// found in only one of them (added in between) counts nothing in the other.
+func appendFollowerCounts(cur, prev []followerSeries, n int) []followerSeries {
+	byID := make(map[string][]followerCounts, len(prev))
+	for _, s := range prev {
+		byID[s.ID] = s.Counts
+	}
+	out := make([]followerSeries, len(cur))
+	for i, s := range cur {
+		p, ok := byID[s.ID]
+		if !ok {
+			p = make([]followerCounts, n)
+		}
+		out[i] = followerSeries{ID: s.ID, Name: s.Name, Counts: append(append([]followerCounts{}, s.Counts...), p...)}
+	}
+	return out
 }
 
 // followersMeta records the ranges and the account set a frame covers, for the query inspector.
