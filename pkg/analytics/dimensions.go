@@ -141,7 +141,7 @@ func (s segmentSQL) FirstOrder() bool { return s.Dim.FirstOrder || s.Dim2.FirstO
 
 // segmentStatement expands sql/<name>.sql with s (at start-up), in its two forms (history.go).
 func segmentStatement(name string, s segmentSQL) twoWays {
-	return newTwoWays(expand(sqlTemplates, name, s), expand(historyTemplates, name, s))
+	return expandTwoWays(name, s)
 }
 
 // The windows of the dimensions, in local days before the period's end.

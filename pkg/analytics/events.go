@@ -88,7 +88,7 @@ var (
 
 // eventsStatement expands sql/<name>.sql with d, in its two forms (history.go).
 func eventsStatement(name string, d eventsSQL) twoWays {
-	return newTwoWays(expand(sqlTemplates, name, d), expand(historyTemplates, name, d))
+	return expandTwoWays(name, d)
 }
 
 // EventCounts are the customers behind each of the five events in one period.

@@ -61,7 +61,7 @@ func profileStatements(name string, dims ...string) map[string]twoWays {
 	out := map[string]twoWays{}
 	for _, d := range dims {
 		dim := profileDimensions[d]
-		out[d] = newTwoWays(expand(sqlTemplates, name, dim), expand(historyTemplates, name, dim))
+		out[d] = expandTwoWays(name, dim)
 	}
 	return out
 }

@@ -14,11 +14,15 @@ import (
 var sqlFiles embed.FS
 
 // sqlTemplates expand the statements as they read the required contract alone; historyTemplates
-// the same statements where they read order_history instead ({{if history}} in the SQL).
+// the same statements where they read order_history instead ({{if history}} in the SQL);
+// settledTemplates the history form for a moment after every order of the history ({{if
+// settled}}: no customer has an order at or after it, see twoWays.settle).
 var (
 	sqlTemplates = template.Must(template.New("").Option("missingkey=error").
-			Funcs(template.FuncMap{"history": func() bool { return false }}).ParseFS(sqlFiles, "sql/*.sql"))
+			Funcs(template.FuncMap{"history": func() bool { return false }, "settled": func() bool { return false }}).
+			ParseFS(sqlFiles, "sql/*.sql"))
 	historyTemplates = template.Must(sqlTemplates.Clone()).Funcs(template.FuncMap{"history": func() bool { return true }})
+	settledTemplates = template.Must(historyTemplates.Clone()).Funcs(template.FuncMap{"settled": func() bool { return true }})
 )
 
 // statement returns the expanded text of sql/<name>.sql.

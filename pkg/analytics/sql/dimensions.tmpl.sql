@@ -69,15 +69,18 @@ h.customer_id,
 -- Each customer's valid orders before as_of, from their last row of order_history before it (the
 -- one whose next order is at or after as_of, or that has none): their count and revenue until
 -- then, their first order, and their second if it came before as_of. Two parts, so that the rows
--- with no next order come from the partial index order_history_current alone (history.sql).
+-- with no next order come from the partial index order_history_current alone (history.sql). The
+-- settled form, for an as_of after every order (twoWays.settle), reads the first part alone.
 last_rows AS (
     SELECT {{template "last_row_figures" .}}
     FROM params p
     JOIN order_history h ON h.next_placed_at IS NULL AND h.placed_at < p.as_of
+{{- if not settled}}
     UNION ALL
     SELECT {{template "last_row_figures" .}}
     FROM params p
     JOIN order_history h ON h.next_placed_at >= p.as_of AND h.placed_at < p.as_of
+{{- end}}
 ),
 {{- if .Annual}}
 -- The orders before annual_from, for the customers who ordered in the 365 days before as_of and
