@@ -47,8 +47,12 @@ var profileDimensions = map[string]profileDimension{
 		Expr: `CASE WHEN c.region IS NULL THEN 'unknown' ELSE coalesce(c.country || ' / ', '') || c.region END`},
 	"follower_status": {Name: "follower_status", label: "Follower status", Social: true,
 		values: []string{"new follower", "active follower", "other follower", "non-follower"},
-		Join:   `LEFT JOIN follower_states fs ON fs.customer_id = grp.customer_id`,
-		Expr:   `coalesce(fs.state || ' follower', 'non-follower')`},
+		// Each customer of the group tested against the period's follower sets (follower_sets in
+		// followers.tmpl.sql), not joined to every follower's state.
+		Expr: `CASE WHEN grp.customer_id IN (SELECT n.customer_id FROM new_follows n) THEN 'new follower'
+            WHEN grp.customer_id IN (SELECT cf.customer_id FROM current_follows cf) THEN
+                CASE WHEN grp.customer_id IN (SELECT v.customer_id FROM period_views v) THEN 'active follower' ELSE 'other follower' END
+            ELSE 'non-follower' END`},
 	"video_preference": {Name: "video_preference", label: "Video category", Social: true},
 	"buyer_status": {Name: "buyer_status", label: "Buyer status",
 		values: []string{"new buyer", "repeat buyer", "non-purchasing"},

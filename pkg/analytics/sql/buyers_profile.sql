@@ -9,7 +9,7 @@ WITH periods AS NOT MATERIALIZED (
 ),
 {{template "period_buyers"}},
 {{- if .Social}}
-{{template "current_followers" "materialized"}},
+{{template "follower_sets"}},
 {{- end}}
 -- All buyers (period_buyers' customers) need neither classification nor revenue, so they are read
 -- straight from the period's orders; the two branches are gated by $4, so the profile of all

@@ -16,8 +16,7 @@ group (the buyers' follower status) would otherwise let a parallel plan compute 
 worker. Viewers are found with one scan of the period's views (content_views_viewed_at), not one probe per
 follower: content_views has no per-customer index.
 */}}
-{{define "current_follows"}}
-current_follows AS (
+{{define "current_follows_rows"}}
     SELECT p.period, f.account_id, f.customer_id, f.followed_at, f.source, f.content_id
     FROM periods p
     JOIN follows f
@@ -25,8 +24,40 @@ current_follows AS (
      AND (f.unfollowed_at IS NULL OR f.unfollowed_at >= p.period_to)
      AND f.account_id IS NOT NULL
      AND (cardinality(p.accounts) = 0 OR f.account_id::text = ANY (p.accounts))
+{{- end}}
+{{define "current_follows"}}
+current_follows AS ({{template "current_follows_rows"}}
 )
 {{end}}
+{{/*
+The same groups as sets to test customers against, for a statement with one period that needs
+one group (or a group's state per customer), without grouping every follow per customer:
+  current_follows  (inlined: each use is its own scan of follows, cheaper than a stored copy)
+  new_follows      the current follows that started in the period: their customers are the new
+                   followers
+  period_views     the period's views of content of an account in A
+A customer is a follower with a row in current_follows, new with one in new_follows, and active
+when a follower, not new, with a row in period_views. The tests are IN (hashed once) and NOT
+EXISTS (an anti join), never NOT IN, which a null customer id would turn to unknown. Measured at
+1M customers: the active followers' sources 1.1 -> 0.6 s, against follower_states.
+*/}}
+{{define "follower_sets"}}
+current_follows AS NOT MATERIALIZED ({{template "current_follows_rows"}}
+),
+new_follows AS (
+    SELECT cf.customer_id, cf.source, cf.content_id
+    FROM current_follows cf
+    JOIN periods p USING (period)
+    WHERE cf.followed_at >= p.period_from
+),
+period_views AS (
+    SELECT v.customer_id, v.content_id
+    FROM periods p
+    JOIN content_views v ON v.viewed_at >= p.period_from AND v.viewed_at < p.period_to
+    JOIN content ct ON ct.content_id = v.content_id
+    WHERE cardinality(p.accounts) = 0 OR ct.account_id::text = ANY (p.accounts)
+)
+{{- end}}
 {{define "current_followers"}}
 {{template "current_follows"}},
 current_followers AS (

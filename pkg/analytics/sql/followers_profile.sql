@@ -7,19 +7,22 @@ WITH periods AS NOT MATERIALIZED (
            $3::timestamptz AS lookback_from, $4::text[] AS accounts,
            $6::int AS ref_year, $7::numeric[] AS device_edges
 ),
-{{template "current_followers"}},
+{{template "follower_sets"}},
 {{- if eq .Name "buyer_status"}}
 {{template "period_buyers"}},
 {{- end}}
--- The group: new followers need only the follows, so the period's viewers (the other arm, behind
--- a test of $5 that PostgreSQL evaluates once) are read for active followers alone.
+-- The group, one row per customer: new followers need only the follows, so the period's views
+-- (the other arm, behind a test of $5 that PostgreSQL evaluates once) are read for active
+-- followers alone.
 grp AS (
-    SELECT customer_id
-    FROM current_followers
-    WHERE $5 = 'new' AND is_new
+    SELECT DISTINCT n.customer_id
+    FROM new_follows n
+    WHERE $5 = 'new'
     UNION ALL
-    SELECT customer_id
-    FROM follower_states
-    WHERE $5 = 'active' AND state = 'active'
+    SELECT DISTINCT v.customer_id
+    FROM period_views v
+    WHERE $5 = 'active'
+      AND v.customer_id IN (SELECT cf.customer_id FROM current_follows cf)
+      AND NOT EXISTS (SELECT 1 FROM new_follows n WHERE n.customer_id = v.customer_id)
 )
 {{template "profile" .}}

@@ -7,16 +7,19 @@
 WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::text[] AS accounts
 ),
-{{template "current_followers"}},
--- New followers: their current follows that started in the period (the ones that made them new).
--- Active followers: all their current follows. (Written without joining follow rows to
--- follower_states, whose row estimate misleads the planner into a nested loop.)
+{{template "follower_sets"}},
+-- New followers: their current follows that started in the period. Active followers: all the
+-- current follows of the period's viewers who are not new (follower_sets). One filter with both
+-- arms, so that PostgreSQL keeps the two tests as sets hashed once (an IN on its own becomes a
+-- join to the distinct viewers, 0.3 s slower at 1M). NOT IN is safe here: its set has no null.
 group_follows AS (
     SELECT cf.customer_id, coalesce(cf.source, 'unknown') AS source
     FROM current_follows cf
     JOIN periods p USING (period)
     WHERE ($4 = 'new' AND cf.followed_at >= p.period_from)
-       OR ($4 = 'active' AND cf.customer_id IN (SELECT fs.customer_id FROM follower_states fs WHERE fs.state = 'active'))
+       OR ($4 = 'active'
+           AND cf.customer_id IN (SELECT pv.customer_id FROM period_views pv)
+           AND cf.customer_id NOT IN (SELECT n.customer_id FROM new_follows n WHERE n.customer_id IS NOT NULL))
 )
 SELECT coalesce(source, ''), grouping(source) = 1 AS is_total, count(DISTINCT customer_id) AS followers
 FROM group_follows
