@@ -6,15 +6,13 @@
 WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::text[] AS accounts
 ),
-{{template "current_followers"}}
+{{template "follower_sets"}}
 SELECT ct.content_id::text, ct.title, ct.kind, coalesce(a.name, ''),
-       count(DISTINCT cf.customer_id) AS new_followers
-FROM current_follows cf
-JOIN periods p USING (period)
-JOIN content ct ON ct.content_id = cf.content_id
+       count(DISTINCT n.customer_id) AS new_followers
+FROM new_follows n
+JOIN content ct ON ct.content_id = n.content_id
 LEFT JOIN accounts a ON a.account_id = ct.account_id
-WHERE cf.followed_at >= p.period_from
-  AND ($4 = '' OR ct.kind = $4)
+WHERE ($4 = '' OR ct.kind = $4)
 GROUP BY ct.content_id, ct.title, ct.kind, a.name
 ORDER BY new_followers DESC, ct.content_id
 LIMIT $5
