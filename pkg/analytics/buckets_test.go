@@ -52,3 +52,47 @@ func TestBuckets(t *testing.T) {
 		t.Errorf("unknown bucket: want a query error, got %v", err)
 	}
 }
+
+func TestHalves(t *testing.T) {
+	day := func(d int) Period {
+		return Period{time.Date(2026, 10, d, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, d+1, 0, 0, 0, 0, time.UTC)}
+	}
+	list := func(from, to int) []Period {
+		var out []Period
+		for d := from; d <= to; d++ {
+			out = append(out, day(d))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		in   []Period
+		want [][]Period
+	}{
+		{nil, nil},
+		{list(1, 1), [][]Period{list(1, 1)}},
+		{list(1, 2), [][]Period{list(1, 1), list(2, 2)}},
+		{list(1, 5), [][]Period{list(1, 3), list(4, 5)}},
+	} {
+		got := halves(tc.in)
+		if len(got) != len(tc.want) {
+			t.Fatalf("halves of %d periods: %d runs, want %d", len(tc.in), len(got), len(tc.want))
+		}
+		for i := range got {
+			if len(got[i]) != len(tc.want[i]) {
+				t.Fatalf("halves of %d periods: run %d has %d, want %d", len(tc.in), i, len(got[i]), len(tc.want[i]))
+			}
+			for j := range got[i] {
+				if got[i][j] != tc.want[i][j] {
+					t.Errorf("halves of %d periods: run %d period %d = %v, want %v", len(tc.in), i, j, got[i][j], tc.want[i][j])
+				}
+			}
+		}
+		// The first run cannot grow into the second: appending to it must not overwrite it.
+		if len(got) == 2 {
+			_ = append(got[0], day(30))
+			if got[1][0] != tc.want[1][0] {
+				t.Errorf("appending to the first run overwrote the second")
+			}
+		}
+	}
+}

@@ -130,6 +130,19 @@ func apart[T any](ctx context.Context, n int, run func(ctx context.Context, i in
 	return out, sqls[0], nil
 }
 
+// halves splits periods into two runs of consecutive periods, the first the longer when their
+// number is odd; fewer than two periods stay one run (none: no run).
+func halves(periods []Period) [][]Period {
+	switch len(periods) {
+	case 0:
+		return nil
+	case 1:
+		return [][]Period{periods}
+	}
+	mid := (len(periods) + 1) / 2
+	return [][]Period{periods[:mid:mid], periods[mid:]}
+}
+
 // eachPeriodApart is count (which answers one result per period it is given) run for each
 // period on its own, side by side (apart).
 func eachPeriodApart[T any](ctx context.Context, periods []Period, count func(context.Context, []Period) ([]T, string, error)) ([]T, string, error) {
