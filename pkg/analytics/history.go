@@ -130,7 +130,7 @@ const historyLastOrderSQL = "SELECT max(placed_at) FROM order_history"
 // every order of the history, and the history form otherwise. The dashboards ask as of now, after
 // the last order: there the second part of last_rows is empty, but PostgreSQL 15 reads a UNION
 // ALL as a plain Append, which then has to be sorted by customer for the merge joins (827k rows
-// at 1M, about 0.25 s). tx is repeatable read, so the answer holds for the statement.
+// at 1M: 0.1-0.25 s of a statement). tx is repeatable read, so the answer holds for it.
 func (s twoWays) settle(ctx context.Context, tx pgx.Tx, args []any) (string, error) {
 	if s.settled == s.history || len(args) == 0 {
 		return s.history, nil
