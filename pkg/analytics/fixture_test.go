@@ -55,22 +55,7 @@ func fixtureDB(t *testing.T, orders []order) *database.DB {
 	return openDB(t, dsn)
 }
 
-func openDB(t testing.TB, dsn string) *database.DB {
-	t.Helper()
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := database.Open(context.Background(), database.Config{
-		Host: cfg.Host, Port: cfg.Port, Database: cfg.Database, User: cfg.User, SSLMode: database.SSLDisable,
-		MaxConns: 4, ConnectTimeout: 5 * time.Second, StatementTimeout: 30 * time.Second, Schema: contract.DefaultSchema,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	return db
-}
+func openDB(t testing.TB, dsn string) *database.DB { return pgtest.OpenDB(t, dsn) }
 
 func mustLoc(t *testing.T, name string) *time.Location {
 	t.Helper()

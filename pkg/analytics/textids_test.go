@@ -184,14 +184,7 @@ func engineWithShop(t *testing.T, dsn, schema string, shop analytics.Shop) *anal
 // that opens many engines, one at a time).
 func openEngine(t *testing.T, dsn, schema string, shop analytics.Shop) (*analytics.Engine, func()) {
 	t.Helper()
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := database.Open(context.Background(), database.Config{
-		Host: cfg.Host, Port: cfg.Port, Database: cfg.Database, User: cfg.User, SSLMode: database.SSLDisable,
-		MaxConns: 4, ConnectTimeout: 5 * time.Second, StatementTimeout: 60 * time.Second, Schema: schema,
-	})
+	db, err := database.Open(context.Background(), pgtest.ReaderConfig(t, dsn, schema, 60*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,12 +4,10 @@ import (
 	"context"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/contract"
-	"github.com/storelens/customer-analytics-datasource/pkg/database"
 	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
 )
 
@@ -18,24 +16,12 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // Every read runs in a read-only, repeatable-read transaction with the plugin's session settings
 // (on a real server), among them custom plans for the bound values.
 func TestReadTransactionSettings(t *testing.T) {
-	dsn := pgtest.NewContractDatabase(t)
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := database.Open(context.Background(), database.Config{
-		Host: cfg.Host, Port: cfg.Port, Database: cfg.Database, User: cfg.User, SSLMode: database.SSLDisable,
-		MaxConns: 1, ConnectTimeout: 5 * time.Second, StatementTimeout: 12 * time.Second, Schema: contract.DefaultSchema,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := pgtest.OpenDB(t, pgtest.NewContractDatabase(t))
 	ctx := context.Background()
 	want := map[string]string{
 		"transaction_read_only": "on",
 		"transaction_isolation": "repeatable read",
-		"statement_timeout":     "12s",
+		"statement_timeout":     "30s",
 		"search_path":           `"` + contract.DefaultSchema + `"`, // quoted: any schema name is safe
 		"work_mem":              "64MB",
 		"jit":                   "off",

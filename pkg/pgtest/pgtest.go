@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/contract"
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 	"github.com/storelens/customer-analytics-datasource/pkg/pgserver"
 )
 
@@ -194,4 +195,30 @@ func Exec(t testing.TB, dsn string, sql string, args ...any) {
 	if _, err := conn.Exec(ctx, sql, args...); err != nil {
 		t.Fatalf("pgtest: %v\n%s", err, sql)
 	}
+}
+
+// ReaderConfig is the plugin's pool configuration for dsn (a database of the test server):
+// the contract in schema, 4 connections, the given statement timeout.
+func ReaderConfig(t testing.TB, dsn, schema string, statementTimeout time.Duration) database.Config {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return database.Config{
+		Host: cfg.Host, Port: cfg.Port, Database: cfg.Database, User: cfg.User, SSLMode: database.SSLDisable,
+		MaxConns: 4, ConnectTimeout: 5 * time.Second, StatementTimeout: statementTimeout, Schema: schema,
+	}
+}
+
+// OpenDB opens the plugin's read-only pool on dsn with the contract schema and a 30 s statement
+// timeout (ReaderConfig); it is closed when t ends.
+func OpenDB(t testing.TB, dsn string) *database.DB {
+	t.Helper()
+	db, err := database.Open(context.Background(), ReaderConfig(t, dsn, contract.DefaultSchema, 30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
 }
