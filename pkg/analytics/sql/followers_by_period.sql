@@ -7,7 +7,7 @@
 --     (current_follows in followers.tmpl.sql, the one definition every followers statement
 --     shares), new when one of those started in the period. Grouped per customer only: the
 --     statement has one period.
---   * viewers: the period's viewers of A's content, found with one scan of the period's views
+--   * viewers: the period's views of A's content, found with one scan of them
 --     (content_views_viewed_at); content_views has no per-customer index.
 --   * revenue: the period's valid orders joined to the states and summed per state, so the orders
 --     are never grouped per customer (that hash of every buyer's numeric sum spilled at 1M).
@@ -23,21 +23,22 @@ followers AS (
     GROUP BY cf.customer_id
 ),
 viewers AS (
-    SELECT DISTINCT v.customer_id
+    SELECT v.customer_id
     FROM periods p
     JOIN content_views v ON v.viewed_at >= p.period_from AND v.viewed_at < p.period_to
     JOIN content ct ON ct.content_id = v.content_id
     WHERE cardinality(p.accounts) = 0 OR ct.account_id::text = ANY (p.accounts)
 ),
+-- A viewer test per follower (IN: the period's views hashed once), not a join to the distinct
+-- viewers: the 30-day summary 1.23-1.24 -> 1.14-1.17 s at 1M (tenth round).
 states AS MATERIALIZED (
     SELECT f.customer_id,
            CASE
                WHEN f.is_new THEN 'new'
-               WHEN v.customer_id IS NOT NULL THEN 'active'
+               WHEN f.customer_id IN (SELECT v.customer_id FROM viewers v) THEN 'active'
                ELSE 'other'
            END AS state
     FROM followers f
-    LEFT JOIN viewers v USING (customer_id)
 ),
 state_revenue AS (
     SELECT s.state, sum(o.total) AS revenue
