@@ -223,7 +223,8 @@ func (e *Engine) buyersProfile(ctx context.Context, q BuyersQuery, p Period) (da
 	dim := profileDimensions[q.Dimension]
 	// The buyers' customer rows merge-joined in customer order: the hash join PostgreSQL's costs
 	// prefer builds a table of every customer of the shop (docs/performance.md, ninth round). Not
-	// for the social dimensions, whose follower states hash the period's viewers.
+	// for the social dimensions, which read no customer row: follower status tests the period's
+	// follower sets (hashed once), video preference joins the group's views.
 	merged := !dim.Social
 	f, err := e.runProfile(ctx, "buyers profile", "buyers_profile", sql, p, dim, merged,
 		p.From, p.To, e.lookback(p.From), g, e.refYear(p), e.shop.DevicePriceEdges)
