@@ -422,7 +422,11 @@ WITH fresh AS (
            (SELECT sum(s.total) FROM commerce.orders s
             WHERE s.customer_id = o.customer_id AND s.is_valid AND (s.placed_at, s.order_id) <= (o.placed_at, o.order_id)
               AND (s.placed_at AT TIME ZONE 'Asia/Tokyo')::date = (SELECT min((f.placed_at AT TIME ZONE 'Asia/Tokyo')::date)
-                  FROM commerce.orders f WHERE f.customer_id = o.customer_id AND f.is_valid)) AS first_day_revenue
+                  FROM commerce.orders f WHERE f.customer_id = o.customer_id AND f.is_valid)) AS first_day_revenue,
+           (SELECT s.channel FROM commerce.orders s WHERE s.customer_id = o.customer_id AND s.is_valid
+            ORDER BY s.placed_at, s.order_id LIMIT 1) AS first_channel,
+           (SELECT s.store_id::text FROM commerce.orders s WHERE s.customer_id = o.customer_id AND s.is_valid
+            ORDER BY s.placed_at, s.order_id LIMIT 1) AS first_store_id
     FROM commerce.orders o WHERE is_valid
     WINDOW w AS (PARTITION BY customer_id ORDER BY placed_at, order_id ROWS UNBOUNDED PRECEDING)
 )
@@ -441,8 +445,9 @@ SELECT count(*) FROM ((TABLE fresh EXCEPT ALL TABLE commerce.order_history)
 		return n
 	}
 	steps := []struct{ name, sql string }{
-		{"bulk insert with ties and invalid orders", `INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total)
-		 SELECT i, i % 7, '2026-01-01Z'::timestamptz + (i % 5) * interval '1 day', i % 4 <> 0, i FROM generate_series(1, 200) i`},
+		{"bulk insert with ties and invalid orders", `INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total, channel, store_id)
+		 SELECT i, i % 7, '2026-01-01Z'::timestamptz + (i % 5) * interval '1 day', i % 4 <> 0, i,
+		        (ARRAY['live', 'email', 'video'])[i % 3 + 1], 'S' || (i % 4) FROM generate_series(1, 200) i`},
 		{"orders on both sides of Tokyo's midnight (15:00 UTC)", `INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total)
 		 VALUES (301, 50, '2026-02-01 14:59:59Z', true, 1), (302, 50, '2026-02-01 15:00:00Z', true, 2),
 		        (303, 50, '2026-02-02 14:00:00Z', true, 4), (304, 50, '2026-02-02 15:30:00Z', false, 8),

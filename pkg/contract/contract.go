@@ -65,7 +65,7 @@ var Relations = []Relation{
 }
 
 // HistoryColumns are the columns of order_history the analytics read.
-var HistoryColumns = []string{"order_id", "customer_id", "placed_at", "total", "previous_placed_at", "earlier_orders", "earlier_revenue", "next_placed_at", "first_placed_at", "second_placed_at", "purchase_days", "first_day_revenue"}
+var HistoryColumns = []string{"order_id", "customer_id", "placed_at", "total", "previous_placed_at", "earlier_orders", "earlier_revenue", "next_placed_at", "first_placed_at", "second_placed_at", "purchase_days", "first_day_revenue", "first_channel", "first_store_id"}
 
 // Create runs the contract DDL (tables, then indexes and order history when withIndexes) on conn. The DDL creates
 // the schema "commerce"; the caller may rename it afterwards.

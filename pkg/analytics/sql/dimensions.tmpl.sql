@@ -15,7 +15,7 @@ Every segment statement takes the same parameters, all bound (the "params" row):
 The statement is expanded with a segmentSQL (segments.go): .Attempted adds orders attempted,
 .Annual the valid orders and revenue of the 365 days before as_of,
 .Email() the email engagement (email_events), .FirstOrder() the first valid order's channel and
-store, .Days (history form) each customer's purchase days and first day's revenue, predicted CLV's
+store (history form: carried by every order_history row; orders form: one probe per customer), .Days (history form) each customer's purchase days and first day's revenue, predicted CLV's
 inputs. Nothing else varies, and no user text reaches the SQL.
 
 Cost: one scan of the valid orders before as_of, in (customer_id, placed_at) order straight from
@@ -61,6 +61,9 @@ h.customer_id,
            h.placed_at AS last_at
 {{- if .Days}},
            h.purchase_days, h.first_day_revenue
+{{- end}}
+{{- if .FirstOrder}},
+           h.first_channel, h.first_store_id AS first_store
 {{- end}}
 {{- end}}
 
@@ -109,6 +112,9 @@ order_stats AS (
 {{- end}}
 {{- if .Days}},
            l.purchase_days, l.first_day_revenue
+{{- end}}
+{{- if .FirstOrder}},
+           l.first_channel, l.first_store
 {{- end}}
     FROM last_rows l
 {{- if .Annual}}
@@ -187,7 +193,10 @@ contact_stats AS (
 {{- if and history .Days}},
            s.purchase_days, s.first_day_revenue
 {{- end}}
-{{- if .FirstOrder}},
+{{- if and history .FirstOrder}},
+           s.first_channel,
+           s.first_store
+{{- else if .FirstOrder}},
            fo.channel AS first_channel,
            fo.store_id AS first_store
 {{- end}}
@@ -203,9 +212,10 @@ contact_stats AS (
 {{- if .Attempted}}
     LEFT JOIN invalid_orders i ON i.customer_id = c.customer_id
 {{- end}}
-{{- if .FirstOrder}}
+{{- if and (not history) .FirstOrder}}
     -- The first valid order (ties at the same instant: the lowest order id): one probe of
-    -- orders_valid_customer_placed_at per customer.
+    -- orders_valid_customer_placed_at per customer. The history form reads its channel and store
+    -- from the customer's last row instead (first_channel, first_store_id): the breakdown by first-order channel 7.1-7.3 -> 2.5-2.7 s at 1M.
     LEFT JOIN LATERAL (
         SELECT f.channel, f.store_id::text AS store_id
         FROM orders f

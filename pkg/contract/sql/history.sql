@@ -13,6 +13,10 @@
 -- instead; the datasource then checks, per period, that it agrees with orders (same number of
 -- valid orders and revenue) and falls back to the probe where it does not.
 --
+-- Each row also carries the channel and the store of the customer's first valid order (as text),
+-- so that the segments by first-order channel or store read them from the same last row instead of
+-- looking up every customer's first order.
+--
 -- Each row also counts the customer's purchase days so far and the revenue of their first one
 -- (local calendar days in the zone of order_history_zone, below), the inputs of predicted CLV, so
 -- that a customer's last row before a moment holds their model inputs.
@@ -44,7 +48,8 @@ CREATE TABLE IF NOT EXISTS order_history AS
 SELECT order_id, customer_id, placed_at, total, placed_at AS previous_placed_at, 0 AS earlier_orders,
        sum(total) OVER () AS earlier_revenue, placed_at AS next_placed_at,
        placed_at AS first_placed_at, placed_at AS second_placed_at,
-       0 AS purchase_days, sum(total) OVER () AS first_day_revenue
+       0 AS purchase_days, sum(total) OVER () AS first_day_revenue,
+       channel::text AS first_channel, store_id::text AS first_store_id
 FROM orders
 WITH NO DATA;
 -- A table built by an earlier version of this file lacks the newer columns (the build fills them).
@@ -55,6 +60,8 @@ ALTER TABLE order_history ADD COLUMN IF NOT EXISTS first_placed_at timestamptz;
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS second_placed_at timestamptz;
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS purchase_days integer;
 ALTER TABLE order_history ADD COLUMN IF NOT EXISTS first_day_revenue numeric;
+ALTER TABLE order_history ADD COLUMN IF NOT EXISTS first_channel text;
+ALTER TABLE order_history ADD COLUMN IF NOT EXISTS first_store_id text;
 
 -- Statement-level, so a bulk change refreshes each customer once: a customer's rows are
 -- recomputed from orders as a whole when one of their orders is added, removed, moved or changes
@@ -79,11 +86,12 @@ BEGIN
     END;
     EXECUTE format('DELETE FROM %1$I.order_history WHERE customer_id IN (%2$s)', TG_TABLE_SCHEMA, changed);
     EXECUTE format($q$
-        INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at, purchase_days, first_day_revenue)
+        INSERT INTO %1$I.order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at, purchase_days, first_day_revenue, first_channel, first_store_id)
         SELECT order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue,
                next_placed_at, first_placed_at, second_placed_at,
                CASE WHEN day IS NOT NULL THEN count(*) FILTER (WHERE day IS DISTINCT FROM previous_day) OVER w END,
-               sum(total) FILTER (WHERE day = first_day) OVER w
+               sum(total) FILTER (WHERE day = first_day) OVER w,
+               first_channel, first_store_id
         FROM (
             SELECT order_id, customer_id, placed_at, total,
                    lag(placed_at) OVER w AS previous_placed_at, row_number() OVER w - 1 AS earlier_orders,
@@ -93,7 +101,9 @@ BEGIN
                    nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS second_placed_at,
                    (placed_at AT TIME ZONE z.built_zone)::date AS day,
                    lag((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS previous_day,
-                   first_value((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS first_day
+                   first_value((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS first_day,
+                   first_value(channel::text) OVER w AS first_channel,
+                   first_value(store_id::text) OVER w AS first_store_id
             FROM %1$I.orders
             LEFT JOIN %1$I.order_history_zone z ON true
             WHERE is_valid AND customer_id IN (%2$s)
@@ -130,11 +140,12 @@ TRUNCATE order_history;
 UPDATE order_history_zone SET built_zone = zone;
 -- A purchase day is a local calendar day with a valid order: a row starts one when its day differs
 -- from the previous row's (the day is monotonic in placed_at).
-INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at, purchase_days, first_day_revenue)
+INSERT INTO order_history (order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue, next_placed_at, first_placed_at, second_placed_at, purchase_days, first_day_revenue, first_channel, first_store_id)
 SELECT order_id, customer_id, placed_at, total, previous_placed_at, earlier_orders, earlier_revenue,
        next_placed_at, first_placed_at, second_placed_at,
        CASE WHEN day IS NOT NULL THEN count(*) FILTER (WHERE day IS DISTINCT FROM previous_day) OVER w END,
-       sum(total) FILTER (WHERE day = first_day) OVER w
+       sum(total) FILTER (WHERE day = first_day) OVER w,
+       first_channel, first_store_id
 FROM (
     SELECT order_id, customer_id, placed_at, total,
            lag(placed_at) OVER w AS previous_placed_at, row_number() OVER w - 1 AS earlier_orders,
@@ -144,7 +155,9 @@ FROM (
            nth_value(placed_at, 2) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS second_placed_at,
            (placed_at AT TIME ZONE z.built_zone)::date AS day,
            lag((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS previous_day,
-           first_value((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS first_day
+           first_value((placed_at AT TIME ZONE z.built_zone)::date) OVER w AS first_day,
+           first_value(channel::text) OVER w AS first_channel,
+           first_value(store_id::text) OVER w AS first_store_id
     FROM orders
     LEFT JOIN order_history_zone z ON true
     WHERE is_valid
@@ -171,7 +184,7 @@ CREATE INDEX order_history_first ON order_history (placed_at) INCLUDE (earlier_o
 -- the table's pages, where they lie one in every ~10 rows.
 CREATE INDEX order_history_next ON order_history (next_placed_at);
 CREATE INDEX order_history_current ON order_history (customer_id)
-    INCLUDE (placed_at, total, earlier_orders, earlier_revenue, first_placed_at, second_placed_at, purchase_days, first_day_revenue)
+    INCLUDE (placed_at, total, earlier_orders, earlier_revenue, first_placed_at, second_placed_at, purchase_days, first_day_revenue, first_channel, first_store_id)
     WHERE next_placed_at IS NULL;
 -- Index-only scans skip the table only for pages marked all-visible: run VACUUM order_history
 -- after this file (it cannot run inside the transaction a client may wrap it in); autovacuum
