@@ -139,13 +139,18 @@ type gen struct {
 	items   []item
 	views   []view
 	emails  []emailEvent
-	// nextOrder is the id of the next order; it runs across customers in id order, so every
-	// pass over the customers numbers the orders alike.
-	nextOrder int64
-	vals      []any
+	vals    []any
 }
 
-func newGen(s *shop) *gen { return &gen{s: s, r: newRNG(), nextOrder: 1} }
+func newGen(s *shop) *gen { return &gen{s: s, r: newRNG()} }
+
+// orderID numbers the order customer placed at t so that ids increase with time, as a real
+// shop's checkout sequence does (and as tables appended in time order are laid out): the
+// seconds since the history's start, then the customer id. Unique because a customer's orders
+// are at least a second apart (orderSpacing), and the same in every pass over the customers.
+func (s *shop) orderID(t, customer int64) int64 {
+	return (t-s.cal.start+1)*s.orderIDScale + customer
+}
 
 // profile draws contact id's demographics and hidden traits.
 func (g *gen) profile(id int64) {
@@ -414,8 +419,7 @@ func (g *gen) makeOrders() {
 
 func (g *gen) addOrder(t int64, d, n int) {
 	s, r, p := g.s, g.r, &g.p
-	o := order{id: g.nextOrder, placed: t, valid: !r.chance(invalidShare), store: storeOnline, firstItem: len(g.items)}
-	g.nextOrder++
+	o := order{id: s.orderID(t, p.id), placed: t, valid: !r.chance(invalidShare), store: storeOnline, firstItem: len(g.items)}
 	if p.store >= 0 && r.chance(storeShare) {
 		o.store = p.store
 		o.channel = chNone

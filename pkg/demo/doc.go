@@ -12,7 +12,9 @@
 // repeat purchases as a Poisson process with a gamma-distributed rate per customer until a
 // per-customer dropout time (a quarter never come back). Orders follow the shop's rhythms in its
 // time zone: a November/December peak with a Black Friday weekend, a summer dip, busier weekends,
-// quiet nights and an evening peak. About 5 % of orders are invalid. Spend is long-tailed (a
+// quiet nights and an evening peak. Order ids increase with placed_at, as a shop's checkout
+// sequence gives them (the seconds since the history's start, then the customer id), so a period's
+// orders and their lines lie in one range of ids. About 5 % of orders are invalid. Spend is long-tailed (a
 // lognormal basket per customer, steered by their phone's price, times per-order noise), and an
 // order's total is always the sum of its lines. LIVE and video orders name content of that kind
 // published before the order, preferably from an account the buyer follows.

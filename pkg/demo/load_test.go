@@ -114,6 +114,8 @@ func TestLoadShapes(t *testing.T) {
 			WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.order_id = i.order_id)
 			   OR NOT EXISTS (SELECT 1 FROM products p WHERE p.product_id = i.product_id)`, 0, 0},
 		{"orders before their customer", `SELECT count(*) FROM orders o JOIN customers c USING (customer_id) WHERE o.placed_at < c.created_at`, 0, 0},
+		{"orders whose id is out of time order", `SELECT count(*) FROM (
+			SELECT placed_at, lag(placed_at) OVER (ORDER BY order_id) AS before FROM orders) o WHERE placed_at < before`, 0, 0},
 		{"orders of unknown customers", `SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = o.customer_id)`, 0, 0},
 		{"coupon share", `SELECT avg((coupon_code IS NOT NULL)::int) FROM orders`, 0.08, 0.22},
 		{"times outside the history", `SELECT count(*) FROM (

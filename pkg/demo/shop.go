@@ -26,7 +26,7 @@ type Config struct {
 // Version identifies what the generator produces: it goes up whenever the same Config would
 // give different rows, so that caches of loaded shops (such as test template databases) can put
 // it in their keys and never reuse a stale shop.
-const Version = 1
+const Version = 2
 
 // Limits of a Config.
 const (
@@ -78,6 +78,10 @@ type shop struct {
 	byAccount [][3]contentIndex // per account: videos, LIVEs, both
 
 	campaigns []int64 // email campaign send times
+
+	// orderIDScale is a power of ten above every customer id: an order's id is its second in the
+	// history times orderIDScale plus its customer's id (orderID).
+	orderIDScale int64
 }
 
 func newShop(cfg Config) (*shop, error) {
@@ -87,7 +91,10 @@ func newShop(cfg Config) (*shop, error) {
 	}
 	end := cfg.End.In(cfg.TimeZone)
 	start := end.AddDate(-cfg.Years, 0, 0)
-	s := &shop{cfg: cfg, cal: newCalendar(start, end, cfg.TimeZone), endYear: end.Year()}
+	s := &shop{cfg: cfg, cal: newCalendar(start, end, cfg.TimeZone), endYear: end.Year(), orderIDScale: 10}
+	for s.orderIDScale <= int64(cfg.Customers) {
+		s.orderIDScale *= 10
+	}
 	if s.cal.days() < 1 {
 		return nil, errors.New("demo: empty history")
 	}
