@@ -14,8 +14,10 @@ import (
 var (
 	buyersChannelsSQL = statementTwoWays("buyers_channels")
 	buyersProductsSQL = statementTwoWays("buyers_products")
-	buyersProfileSQL  = profileStatements("buyers_profile",
-		"age_band", "gender", "follower_status", "device_price_band", "country", "region", "video_preference")
+	// A buyers profile by a customer column runs the statement of them all (profileColumns); the
+	// social dimensions have one each.
+	buyersProfileColumnsSQL = expandTwoWays("buyers_profile", profileColumns)
+	buyersProfileSQL        = profileStatements("buyers_profile", "follower_status", "video_preference")
 )
 
 const defaultTopN, maxTopN = 10, 1000
@@ -216,18 +218,29 @@ func (e *Engine) buyersProfile(ctx context.Context, q BuyersQuery, p Period) (da
 	if err != nil {
 		return nil, err
 	}
-	sql, ok := buyersProfileSQL[q.Dimension]
-	if !ok {
-		return nil, invalidf("buyers profile: unknown dimension %q: use one of %s", q.Dimension, dimensionNames(buyersProfileSQL))
+	dim, ok := profileDimensions[q.Dimension]
+	sql, social := buyersProfileSQL[q.Dimension]
+	if !ok || !social && !dim.isColumn() {
+		return nil, invalidf("buyers profile: unknown dimension %q: use one of %s", q.Dimension, dimensionNames(buyersProfileSQL, profileColumns.Columns...))
 	}
-	dim := profileDimensions[q.Dimension]
-	// The buyers' customer rows merge-joined in customer order: the hash join PostgreSQL's costs
-	// prefer builds a table of every customer of the shop (docs/performance.md, ninth round). Not
-	// for the social dimensions, which read no customer row: follower status tests the period's
-	// follower sets (hashed once), video preference joins the group's views.
-	merged := !dim.Social
-	f, err := e.runProfile(ctx, "buyers profile", "buyers_profile", sql, p, dim, merged,
-		p.From, p.To, e.lookback(p.From), g, e.refYear(p), e.shop.DevicePriceEdges)
+	args := []any{p.From, p.To, e.lookback(p.From), g, e.refYear(p), e.shop.DevicePriceEdges}
+	if dim.isColumn() {
+		// One statement counts the group by every customer column, shared by the request's
+		// profiles of the same group and period (the Buyers dashboard's four), each keeping its
+		// own. The customer rows merge-joined in customer order: the hash join PostgreSQL's costs
+		// prefer builds a table of every customer of the shop (docs/performance.md, ninth round).
+		key := fmt.Sprintf("buyers_profile\x00%p\x00%d\x00%d\x00%s", e, p.From.UnixNano(), p.To.UnixNano(), g)
+		res, err := requestshare.Do(ctx, key, func(ctx context.Context) (profileCounts, error) {
+			return e.queryProfile(ctx, "buyers profile", buyersProfileColumnsSQL, p, profileColumns, true, args...)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return data.Frames{e.profileFrame("buyers_profile", dim, res.counts[dim.Name], res.sql)}, nil
+	}
+	// The social dimensions read no customer row: follower status tests the period's follower
+	// sets (hashed once), video preference joins the group's views.
+	f, err := e.runProfile(ctx, "buyers profile", "buyers_profile", sql, p, dim, false, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -216,6 +216,27 @@ func TestBuyersViews(t *testing.T) {
 		wantColumn(t, f, "video_preference", []any{"beauty", "tech"})
 		wantColumn(t, f, "views", []any{int64(2), int64(1)})
 		wantColumn(t, f, "share", []any{2.0 / 3, 1.0 / 3})
+
+		// In one request the profiles of one group by customer columns share one statement, and
+		// answer as alone; another group, or a social dimension, runs its own.
+		var computed []string
+		shared := requestshare.With(ctx, func(k string) { computed = append(computed, k) })
+		for _, q := range []analytics.BuyersQuery{
+			{View: "profile", Group: "new", Dimension: "age_band"}, {View: "profile", Group: "new", Dimension: "gender"},
+			{View: "profile", Group: "new", Dimension: "device_price_band"}, {View: "profile", Group: "new", Dimension: "country"},
+			{View: "profile", Group: "new", Dimension: "region"}, {View: "profile", Group: "repeat", Dimension: "gender"},
+		} {
+			got, err := e.Buyers(shared, q, week, 24*time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := frameDiff(got[0], run(t, q, week)[0]); diff != "" {
+				t.Errorf("%+v in a shared request: %s", q, diff)
+			}
+		}
+		if len(computed) != 2 {
+			t.Errorf("profiles of two groups in one request ran %d shared statements, want 2: %q", len(computed), computed)
+		}
 	})
 
 	t.Run("empty period", func(t *testing.T) {

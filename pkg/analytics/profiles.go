@@ -19,8 +19,10 @@ type profileDimension struct {
 	// Join is a fixed join the expression needs (one row per group customer at most).
 	Join   string
 	Social bool // needs the social relations
-	values []string
-	label  string
+	// Columns, on profileColumns alone, are the dimensions one statement counts at once.
+	Columns []profileDimension
+	values  []string
+	label   string
 }
 
 // ageBands are SPEC's age bands; age is the year of the period's end (shop time) minus the
@@ -60,6 +62,24 @@ var profileDimensions = map[string]profileDimension{
 		Expr:   `CASE WHEN cb.customer_id IS NULL THEN 'non-purchasing' WHEN cb.is_repeat THEN 'repeat buyer' ELSE 'new buyer' END`},
 }
 
+// profileColumns counts every dimension read from the customer row alone in one statement: the
+// group and its customer rows are most of a profile's cost, and a dashboard shows the same group
+// by several of them (docs/performance.md, twelfth round).
+var profileColumns = profileDimension{Name: "customer_columns", Columns: []profileDimension{
+	profileDimensions["age_band"], profileDimensions["gender"], profileDimensions["device_price_band"],
+	profileDimensions["country"], profileDimensions["region"],
+}}
+
+// isColumn tells whether profileColumns counts d.
+func (d profileDimension) isColumn() bool {
+	for _, c := range profileColumns.Columns {
+		if c.Name == d.Name {
+			return true
+		}
+	}
+	return false
+}
+
 // profileStatements expands a profile statement once per dimension it offers, in both forms.
 func profileStatements(name string, dims ...string) map[string]twoWays {
 	out := map[string]twoWays{}
@@ -70,13 +90,65 @@ func profileStatements(name string, dims ...string) map[string]twoWays {
 	return out
 }
 
-func dimensionNames(stmts map[string]twoWays) string {
-	names := make([]string, 0, len(stmts))
+// dimensionNames lists the dimensions of stmts and dims, sorted, for an error message.
+func dimensionNames(stmts map[string]twoWays, dims ...profileDimension) string {
+	names := make([]string, 0, len(stmts)+len(dims))
 	for n := range stmts {
 		names = append(names, n)
 	}
+	for _, d := range dims {
+		names = append(names, d.Name)
+	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
+}
+
+// profileCounts are a profile statement's counts by dimension and value, and its text.
+type profileCounts struct {
+	counts map[string]map[string]int64
+	sql    string
+}
+
+// queryProfile runs a profile statement of dim (one dimension, or profileColumns) and returns its
+// counts. merged runs the history form without hash joins.
+func (e *Engine) queryProfile(ctx context.Context, what string, stmt twoWays, p Period, dim profileDimension, merged bool, args ...any) (profileCounts, error) {
+	res := profileCounts{counts: map[string]map[string]int64{}}
+	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		var err error
+		if res.sql, err = stmt.pickOne(ctx, tx, p); err != nil {
+			return err
+		}
+		if merged && res.sql == stmt.history {
+			if err := withoutHashJoins(ctx, tx); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.Query(ctx, res.sql, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, v, n := dim.Name, "", int64(0)
+			if dim.Columns != nil {
+				err = rows.Scan(&d, &v, &n)
+			} else {
+				err = rows.Scan(&v, &n)
+			}
+			if err != nil {
+				return err
+			}
+			if res.counts[d] == nil {
+				res.counts[d] = map[string]int64{}
+			}
+			res.counts[d][v] += n
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return profileCounts{}, explain(what, err)
+	}
+	return res, nil
 }
 
 // deviceBandLabels names the width_bucket results for the shop's device-price edges.
@@ -98,41 +170,22 @@ func (s Shop) deviceBandLabels() []string {
 	return labels
 }
 
-// runProfile runs a profile statement and returns a table frame: the dimension's values (all of a
-// closed set, in their order; otherwise by size, unknown last), their count and share. merged runs
-// the history form without hash joins.
+// runProfile runs a profile statement of one dimension and returns its table frame.
 func (e *Engine) runProfile(ctx context.Context, what, frameName string, stmt twoWays, p Period, dim profileDimension, merged bool, args ...any) (*data.Frame, error) {
-	counts := map[string]int64{}
-	var total int64
-	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
-		var err error
-		if sql, err = stmt.pickOne(ctx, tx, p); err != nil {
-			return err
-		}
-		if merged && sql == stmt.history {
-			if err := withoutHashJoins(ctx, tx); err != nil {
-				return err
-			}
-		}
-		rows, err := tx.Query(ctx, sql, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var v string
-			var n int64
-			if err := rows.Scan(&v, &n); err != nil {
-				return err
-			}
-			counts[v] += n
-			total += n
-		}
-		return rows.Err()
-	})
+	res, err := e.queryProfile(ctx, what, stmt, p, dim, merged, args...)
 	if err != nil {
-		return nil, explain(what, err)
+		return nil, err
+	}
+	return e.profileFrame(frameName, dim, res.counts[dim.Name], res.sql), nil
+}
+
+// profileFrame is a profile's table frame: the dimension's values (all of a closed set, in their
+// order; otherwise by size, unknown last), their count and share. counts is not changed (a
+// shared statement's counts serve several frames).
+func (e *Engine) profileFrame(frameName string, dim profileDimension, counts map[string]int64, sql string) *data.Frame {
+	var total int64
+	for _, n := range counts {
+		total += n
 	}
 	values := dim.values
 	if dim.Name == "device_price_band" {
@@ -177,5 +230,5 @@ func (e *Engine) runProfile(ctx context.Context, what, frameName string, stmt tw
 		cnt.Append(counts[v])
 		share.Append(ratio(float64(counts[v]), float64(total)))
 	}
-	return f.frame(sql), nil
+	return f.frame(sql)
 }
