@@ -71,6 +71,23 @@ func TestBuyersViews(t *testing.T) {
 		}
 		return frames
 	}
+	// inOneRequest runs qs in shared (one request's scope, see requestshare), checks that each
+	// answers there as it does alone, and returns their first frames.
+	inOneRequest := func(t *testing.T, shared context.Context, qs []analytics.BuyersQuery, p analytics.Period) []*frameT {
+		t.Helper()
+		out := make([]*frameT, len(qs))
+		for i, q := range qs {
+			got, err := e.Buyers(shared, q, p, 24*time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := frameDiff(got[0], run(t, q, p)[0]); diff != "" {
+				t.Errorf("%+v in a shared request: %s", q, diff)
+			}
+			out[i] = got[0]
+		}
+		return out
+	}
 
 	t.Run("summary", func(t *testing.T) {
 		f := run(t, analytics.BuyersQuery{}, week)[0]
@@ -139,18 +156,10 @@ func TestBuyersViews(t *testing.T) {
 		// In one request the rankings of one period share one statement, and answer as above.
 		var computed []string
 		shared := requestshare.With(ctx, func(k string) { computed = append(computed, k) })
-		for _, q := range []analytics.BuyersQuery{
+		inOneRequest(t, shared, []analytics.BuyersQuery{
 			{View: "channels"}, {View: "channels", RankBy: "new"}, {View: "channels", RankBy: "repeat"},
 			{View: "channels", ContentKind: "video", TopN: 1}, {View: "channels", ContentKind: "live"},
-		} {
-			got, err := e.Buyers(shared, q, week, 24*time.Hour)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := frameDiff(got[0], run(t, q, week)[0]); diff != "" {
-				t.Errorf("%+v in a shared request: %s", q, diff)
-			}
-		}
+		}, week)
 		if len(computed) != 1 {
 			t.Errorf("five rankings of one period in one request ran %d statements, want 1", len(computed))
 		}
@@ -203,6 +212,7 @@ func TestBuyersViews(t *testing.T) {
 		wantColumn(t, f, "customers", []any{int64(2), int64(1), int64(1)})
 		f = q("", "region")
 		wantColumn(t, f, "region", []any{"DE / BE", "DE / BY", "US / CA", "unknown"})
+		wantColumn(t, f, "customers", []any{int64(1), int64(1), int64(1), int64(1)})
 
 		// At the week's end: c2 followed in the week (new), c1 follows and viewed in the week
 		// (active), c5 follows but viewed only in April (other), c3 unfollowed on 10 May.
@@ -217,23 +227,29 @@ func TestBuyersViews(t *testing.T) {
 		wantColumn(t, f, "views", []any{int64(2), int64(1)})
 		wantColumn(t, f, "share", []any{2.0 / 3, 1.0 / 3})
 
-		// In one request the profiles of one group by customer columns share one statement, and
-		// answer as alone; another group, or a social dimension, runs its own.
+		// The new buyers of the week are c2 (male, born 1990, DE / BE, a 1200 phone) and c5
+		// (female, 1960, DE / BY, 80); the repeat ones c1 (female, 2000, US / CA, 150) and c3
+		// (nothing known). In one request the profiles of one group by customer columns share
+		// one statement and answer as alone; the other group runs its own.
 		var computed []string
 		shared := requestshare.With(ctx, func(k string) { computed = append(computed, k) })
-		for _, q := range []analytics.BuyersQuery{
-			{View: "profile", Group: "new", Dimension: "age_band"}, {View: "profile", Group: "new", Dimension: "gender"},
-			{View: "profile", Group: "new", Dimension: "device_price_band"}, {View: "profile", Group: "new", Dimension: "country"},
-			{View: "profile", Group: "new", Dimension: "region"}, {View: "profile", Group: "repeat", Dimension: "gender"},
-		} {
-			got, err := e.Buyers(shared, q, week, 24*time.Hour)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := frameDiff(got[0], run(t, q, week)[0]); diff != "" {
-				t.Errorf("%+v in a shared request: %s", q, diff)
+		var qs []analytics.BuyersQuery
+		for _, g := range []string{"new", "repeat"} {
+			for _, d := range []string{"age_band", "device_price_band", "country", "region"} {
+				qs = append(qs, analytics.BuyersQuery{View: "profile", Group: g, Dimension: d})
 			}
 		}
+		fs := inOneRequest(t, shared, qs, week)
+		wantColumn(t, fs[0], "customers", []any{int64(0), int64(0), int64(0), int64(1), int64(0), int64(1), int64(0)})
+		wantColumn(t, fs[1], "customers", []any{int64(1), int64(0), int64(0), int64(0), int64(1), int64(0)})
+		wantColumn(t, fs[2], "country", []any{"DE"})
+		wantColumn(t, fs[2], "customers", []any{int64(2)})
+		wantColumn(t, fs[3], "region", []any{"DE / BE", "DE / BY"})
+		wantColumn(t, fs[4], "customers", []any{int64(0), int64(0), int64(1), int64(0), int64(0), int64(0), int64(1)})
+		wantColumn(t, fs[5], "customers", []any{int64(0), int64(1), int64(0), int64(0), int64(0), int64(1)})
+		wantColumn(t, fs[6], "country", []any{"US", "unknown"})
+		wantColumn(t, fs[7], "region", []any{"US / CA", "unknown"})
+		wantColumn(t, fs[7], "share", []any{0.5, 0.5})
 		if len(computed) != 2 {
 			t.Errorf("profiles of two groups in one request ran %d shared statements, want 2: %q", len(computed), computed)
 		}
@@ -255,7 +271,7 @@ func TestBuyersViews(t *testing.T) {
 		for _, q := range []analytics.BuyersQuery{
 			{View: "channels", TopN: -1}, {View: "channels", TopN: 5000}, {View: "channels", RankBy: "best"},
 			{View: "channels", ContentKind: "podcast"}, {View: "products", RankBy: "x"},
-			{View: "profile", Dimension: "shoe_size"}, {View: "profile", Dimension: "gender", Group: "vip"},
+			{View: "profile", Dimension: "shoe_size"}, {View: "profile", Dimension: "buyer_status"}, {View: "profile", Dimension: "gender", Group: "vip"},
 			{View: "trend", Bucket: "fortnight"}, {View: "trend", Metric: "buyers"},
 		} {
 			if _, err := e.Buyers(ctx, q, week, 0); !analytics.IsQueryError(err) {

@@ -103,6 +103,25 @@ func dimensionNames(stmts map[string]twoWays, dims ...profileDimension) string {
 	return strings.Join(names, ", ")
 }
 
+// deviceBandLabels names the width_bucket results for the shop's device-price edges.
+func (s Shop) deviceBandLabels() []string {
+	e := s.DevicePriceEdges
+	labels := make([]string, 0, len(e)+2)
+	if len(e) == 0 {
+		return []string{"unknown"}
+	}
+	if e[0] > 0 {
+		labels = append(labels, fmt.Sprintf("0–%g", e[0]))
+	} else {
+		labels = append(labels, fmt.Sprintf("below %g", e[0]))
+	}
+	for i := 0; i+1 < len(e); i++ {
+		labels = append(labels, fmt.Sprintf("%g–%g", e[i], e[i+1]))
+	}
+	labels = append(labels, fmt.Sprintf("%g+", e[len(e)-1]), "unknown")
+	return labels
+}
+
 // profileCounts are a profile statement's counts by dimension and value, and its text.
 type profileCounts struct {
 	counts map[string]map[string]int64
@@ -149,25 +168,6 @@ func (e *Engine) queryProfile(ctx context.Context, what string, stmt twoWays, p 
 		return profileCounts{}, explain(what, err)
 	}
 	return res, nil
-}
-
-// deviceBandLabels names the width_bucket results for the shop's device-price edges.
-func (s Shop) deviceBandLabels() []string {
-	e := s.DevicePriceEdges
-	labels := make([]string, 0, len(e)+2)
-	if len(e) == 0 {
-		return []string{"unknown"}
-	}
-	if e[0] > 0 {
-		labels = append(labels, fmt.Sprintf("0–%g", e[0]))
-	} else {
-		labels = append(labels, fmt.Sprintf("below %g", e[0]))
-	}
-	for i := 0; i+1 < len(e); i++ {
-		labels = append(labels, fmt.Sprintf("%g–%g", e[i], e[i+1]))
-	}
-	labels = append(labels, fmt.Sprintf("%g+", e[len(e)-1]), "unknown")
-	return labels
 }
 
 // runProfile runs a profile statement of one dimension and returns its table frame.
