@@ -8,30 +8,42 @@
 WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::timestamptz AS lookback_from
 ),
+{{- if not history}}
 -- Only the buyers of content orders are classified: the others never reach a ranking.
 {{template "content_buyers"}},
+{{- end}}
 content_orders AS (
-    SELECT o.content_id, o.customer_id, o.total, cb.is_repeat
+    SELECT o.content_id, o.customer_id, o.total,
+           {{if history}}{{template "repeat_by_history" "o.customer_id"}}{{else}}cb.is_repeat{{end}} AS is_repeat
     FROM orders o
+    {{- if not history}}
     JOIN classified_buyers cb ON cb.customer_id = o.customer_id
+    {{- end}}
     WHERE o.is_valid
       AND o.placed_at >= $1
       AND o.placed_at < $2
       AND o.content_id IS NOT NULL
+),
+-- Grouped by content and class: each class counts its distinct buyers once, and a content's
+-- buyers are the sum of its two classes' (a buyer has one class in the period).
+per_class AS (
+    SELECT co.content_id, co.is_repeat, sum(co.total) AS revenue, count(DISTINCT co.customer_id) AS buyers
+    FROM content_orders co
+    GROUP BY co.content_id, co.is_repeat
 ),
 per_content AS (
     SELECT ct.content_id,
            ct.title,
            ct.kind,
            a.name AS account,
-           coalesce(sum(co.total) FILTER (WHERE NOT co.is_repeat), 0)::float8 AS new_revenue,
-           coalesce(sum(co.total) FILTER (WHERE co.is_repeat), 0)::float8 AS repeat_revenue,
-           sum(co.total)::float8 AS revenue,
-           count(DISTINCT co.customer_id) FILTER (WHERE NOT co.is_repeat) AS new_buyers,
-           count(DISTINCT co.customer_id) FILTER (WHERE co.is_repeat) AS repeat_buyers,
-           count(DISTINCT co.customer_id) AS buyers
-    FROM content_orders co
-    JOIN content ct ON ct.content_id = co.content_id
+           coalesce(sum(c.revenue) FILTER (WHERE NOT c.is_repeat), 0)::float8 AS new_revenue,
+           coalesce(sum(c.revenue) FILTER (WHERE c.is_repeat), 0)::float8 AS repeat_revenue,
+           sum(c.revenue)::float8 AS revenue,
+           coalesce(sum(c.buyers) FILTER (WHERE NOT c.is_repeat), 0)::bigint AS new_buyers,
+           coalesce(sum(c.buyers) FILTER (WHERE c.is_repeat), 0)::bigint AS repeat_buyers,
+           sum(c.buyers)::bigint AS buyers
+    FROM per_class c
+    JOIN content ct ON ct.content_id = c.content_id
     LEFT JOIN accounts a ON a.account_id = ct.account_id
     GROUP BY ct.content_id, ct.title, ct.kind, a.name
 )

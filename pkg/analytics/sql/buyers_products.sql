@@ -5,30 +5,45 @@
 WITH periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::timestamptz AS lookback_from
 ),
+{{- if not history}}
 {{template "period_buyers"}},
+{{- end}}
+-- Each line with its buyer's class; grouped by product and class, each class counts its
+-- distinct buyers once, and a product's buyers are the sum of its two classes' (a buyer has one
+-- class in the period).
 lines AS (
-    SELECT i.product_id, o.customer_id, i.quantity, i.quantity * i.unit_price AS revenue, cb.is_repeat
+    SELECT i.product_id, o.customer_id, i.quantity, i.quantity * i.unit_price AS revenue,
+           {{if history}}{{template "repeat_by_history" "o.customer_id"}}{{else}}cb.is_repeat{{end}} AS is_repeat
     FROM orders o
+    {{- if not history}}
     JOIN classified_buyers cb ON cb.customer_id = o.customer_id
+    {{- end}}
     JOIN order_items i ON i.order_id = o.order_id
     WHERE o.is_valid
       AND o.placed_at >= $1
       AND o.placed_at < $2
 ),
-per_product AS (
-    SELECT l.product_id,
-           sum(l.quantity) AS units,
-           coalesce(sum(l.revenue) FILTER (WHERE NOT l.is_repeat), 0)::float8 AS new_revenue,
-           coalesce(sum(l.revenue) FILTER (WHERE l.is_repeat), 0)::float8 AS repeat_revenue,
-           sum(l.revenue)::float8 AS revenue,
-           count(DISTINCT l.customer_id) FILTER (WHERE NOT l.is_repeat) AS new_buyers,
-           count(DISTINCT l.customer_id) FILTER (WHERE l.is_repeat) AS repeat_buyers,
+per_class AS (
+    SELECT l.product_id, l.is_repeat, sum(l.quantity) AS units, sum(l.revenue) AS revenue,
            count(DISTINCT l.customer_id) AS buyers
     FROM lines l
-    GROUP BY l.product_id
+    GROUP BY l.product_id, l.is_repeat
+),
+per_product AS (
+    SELECT c.product_id,
+           sum(c.units) AS units,
+           coalesce(sum(c.revenue) FILTER (WHERE NOT c.is_repeat), 0)::float8 AS new_revenue,
+           coalesce(sum(c.revenue) FILTER (WHERE c.is_repeat), 0)::float8 AS repeat_revenue,
+           sum(c.revenue)::float8 AS revenue,
+           coalesce(sum(c.buyers) FILTER (WHERE NOT c.is_repeat), 0) AS new_buyers,
+           coalesce(sum(c.buyers) FILTER (WHERE c.is_repeat), 0) AS repeat_buyers,
+           sum(c.buyers) AS buyers
+    FROM per_class c
+    GROUP BY c.product_id
 )
 SELECT pp.product_id::text, coalesce(pr.name, pp.product_id::text), coalesce(pr.category, 'unknown'),
-       pp.units::bigint, pp.new_revenue, pp.repeat_revenue, pp.revenue, pp.new_buyers, pp.repeat_buyers, pp.buyers
+       pp.units::bigint, pp.new_revenue, pp.repeat_revenue, pp.revenue,
+       pp.new_buyers::bigint, pp.repeat_buyers::bigint, pp.buyers::bigint
 FROM per_product pp
 LEFT JOIN products pr ON pr.product_id = pp.product_id
 ORDER BY CASE $4 WHEN 'new' THEN pp.new_revenue WHEN 'repeat' THEN pp.repeat_revenue ELSE pp.revenue END DESC,
