@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
 	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
@@ -295,4 +296,60 @@ INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES (1
 	if _, err := e.Buyers(context.Background(), analytics.BuyersQuery{View: "profile", Dimension: "gender"}, week, 0); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A buyer's repeat purchases of one product or content are one buyer of it, in their class, in
+// both forms of the rankings (the history form classifies each line from the new buyers' rows of
+// order_history, the probe form joins the classified buyers). On top of buyersViewsFixture, in the
+// same week: c2 (new) buys the Lipstick again through video 11, and c3 (repeat) buys two Lamp lines
+// in one order through LIVE 10.
+//
+//	Lipstick: c1 repeat 50, c2 new 30 + 30, c5 new 60 → units 6, new 120 (2 buyers), repeat 50 (1)
+//	Lamp:     c2 new 40, c3 repeat 60 + 10 + 10     → units 4, new 40 (1), repeat 80 (1)
+//	LIVE 10:  c1 repeat 50, c3 repeat 60 + 20       → repeat 130 (2 buyers)
+//	video 11: c2 new 30 + 30 → new 60 (1) · video 12: c5 new 60 (1); tied, by content id
+func TestBuyersRankingsCountEachBuyerOnce(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, "SET search_path TO commerce;\n"+buyersViewsFixture+`
+INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total, channel, content_id) VALUES
+  (10, 2, '2026-05-08 10:00Z', true, 30, 'video', 11),
+  (11, 3, '2026-05-09 12:00Z', true, 20, 'live',  10);
+INSERT INTO order_items VALUES (10, 100, 1, 30), (11, 101, 1, 10), (11, 101, 1, 10);`)
+	e := analytics.New(openDB(t, dsn), analytics.DefaultShop())
+	week := analytics.Period{From: time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 5, 11, 0, 0, 0, 0, time.UTC)}
+	check := func(history bool) func(t *testing.T) {
+		return func(t *testing.T) {
+			rank := func(q analytics.BuyersQuery) *frameT {
+				t.Helper()
+				frames, err := e.Buyers(context.Background(), q, week, 24*time.Hour)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := contains(frames[0].Meta.ExecutedQueryString, "order_history"); got != history {
+					t.Fatalf("%s: the statement reads order_history: %v, want %v", q.View, got, history)
+				}
+				return frames[0]
+			}
+			f := rank(analytics.BuyersQuery{View: "products"})
+			wantColumn(t, f, "product_id", []any{"100", "101"})
+			wantColumn(t, f, "units", []any{int64(6), int64(4)})
+			wantColumn(t, f, "new_revenue", []any{120.0, 40.0})
+			wantColumn(t, f, "repeat_revenue", []any{50.0, 80.0})
+			wantColumn(t, f, "revenue", []any{170.0, 120.0})
+			wantColumn(t, f, "new_buyers", []any{int64(2), int64(1)})
+			wantColumn(t, f, "repeat_buyers", []any{int64(1), int64(1)})
+			wantColumn(t, f, "buyers", []any{int64(3), int64(2)})
+
+			f = rank(analytics.BuyersQuery{View: "channels"})
+			wantColumn(t, f, "content_id", []any{"10", "11", "12"})
+			wantColumn(t, f, "new_revenue", []any{0.0, 60.0, 60.0})
+			wantColumn(t, f, "repeat_revenue", []any{130.0, 0.0, 0.0})
+			wantColumn(t, f, "new_buyers", []any{int64(0), int64(1), int64(1)})
+			wantColumn(t, f, "repeat_buyers", []any{int64(2), int64(0), int64(0)})
+			wantColumn(t, f, "buyers", []any{int64(2), int64(1), int64(1)})
+		}
+	}
+	t.Run("from order_history", check(true))
+	pgtest.Exec(t, dsn, "DROP TABLE commerce.order_history")
+	t.Run("from orders", check(false))
 }
