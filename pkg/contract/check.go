@@ -119,7 +119,7 @@ var expectedIndexes = map[string][]string{
 	"customers":     {"customers_created_at"},
 	"content":       {"content_account_id"},
 	"follows":       {"follows_account_followed_at", "follows_customer_id"},
-	"content_views": {"content_views_viewed_at"},
+	"content_views": {"content_views_viewed_at", "content_views_customer_viewed_at"},
 	"email_events":  {"email_events_customer_occurred_at"},
 	"order_history": HistoryIndexes,
 }

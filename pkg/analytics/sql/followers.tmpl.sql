@@ -12,7 +12,7 @@ the ids (as text) of the account set A, empty for all accounts.
   active followers: followers at the period's end, not new, who viewed content of an account in A
                    during the period
 Viewers are found with one scan of the period's views (content_views_viewed_at), not one probe per
-follower: content_views has no per-customer index.
+follower, unless there are too many to hash (content_views_customer_viewed_at then).
 */}}
 {{define "current_follows_rows"}}
     SELECT p.period, f.account_id, f.customer_id, f.followed_at, f.source, f.content_id

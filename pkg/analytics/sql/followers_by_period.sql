@@ -8,7 +8,8 @@
 --     shares), new when one of those started in the period. Grouped per customer only: the
 --     statement has one period.
 --   * viewers: the period's views of A's content, found with one scan of them
---     (content_views_viewed_at); content_views has no per-customer index.
+--     (content_views_viewed_at) and hashed, or per follower through
+--     content_views_customer_viewed_at when too many to hash (see states).
 --   * revenue: the period's valid orders joined to the states and summed per state, so the orders
 --     are never grouped per customer (that hash of every buyer's numeric sum spilled at 1M).
 -- NOT MATERIALIZED: one row of bound values, inlined so the planner sees them as constants.
@@ -22,20 +23,24 @@ followers AS (
     CROSS JOIN periods p
     GROUP BY cf.customer_id
 ),
-viewers AS (
-    SELECT v.customer_id
-    FROM periods p
-    JOIN content_views v ON v.viewed_at >= p.period_from AND v.viewed_at < p.period_to
-    JOIN content ct ON ct.content_id = v.content_id
-    WHERE cardinality(p.accounts) = 0 OR ct.account_id::text = ANY (p.accounts)
-),
--- A viewer test per follower (IN: the period's views hashed once), not a join to the distinct
--- viewers: the 30-day summary 1.23-1.24 -> 1.14-1.17 s at 1M (tenth round).
+-- A viewer test per follower, not a join to the distinct viewers (the 30-day summary 1.23-1.24 ->
+-- 1.14-1.17 s at 1M, tenth round). PostgreSQL hashes the period's viewers once while their
+-- estimated number fits in hash_mem (some 3M views at the plugin's 64 MB work_mem); beyond that
+-- it looks each follower up in content_views_customer_viewed_at (an EXISTS, where an IN over a
+-- set too big to hash would scan the views again for every follower: a 365-day summary at 1M
+-- with 32 MB work_mem timed out after 60 s; it takes 2.1 s this way).
 states AS MATERIALIZED (
     SELECT f.customer_id,
            CASE
                WHEN f.is_new THEN 'new'
-               WHEN f.customer_id IN (SELECT v.customer_id FROM viewers v) THEN 'active'
+               WHEN EXISTS (
+                   SELECT 1
+                   FROM periods p
+                   JOIN content_views v ON v.viewed_at >= p.period_from AND v.viewed_at < p.period_to
+                   JOIN content ct ON ct.content_id = v.content_id
+                   WHERE v.customer_id = f.customer_id
+                     AND (cardinality(p.accounts) = 0 OR ct.account_id::text = ANY (p.accounts))
+               ) THEN 'active'
                ELSE 'other'
            END AS state
     FROM followers f
