@@ -294,7 +294,13 @@ func (e *Engine) audiencePopularProducts(ctx context.Context, q AudienceQuery, p
 	revenue := f.float("revenue", "Revenue", money)
 	args := append(e.dimensionArgs(p), raw, p.From, n)
 	err = e.db.Read(ctx, func(tx pgx.Tx) error {
-		rs, ran, err := e.queryMerged(ctx, tx, stmt, args...)
+		// The members' lines are a semi-join of the period's lines to the members, a hash join
+		// (audience_products.sql); the email statistics' members keep merge joins.
+		query := e.queryKept
+		if d.Email {
+			query = e.queryMerged
+		}
+		rs, ran, err := query(ctx, tx, stmt, args...)
 		sql = ran
 		if err != nil {
 			return err

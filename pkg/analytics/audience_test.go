@@ -163,6 +163,14 @@ func TestAudienceGrowthFixture(t *testing.T) {
 		wantColumn(t, f, "units", ints(5, 3))
 		wantColumn(t, f, "customers", ints(2, 2))
 		wantColumn(t, f, "revenue", []any{150.0, 80.0})
+		// Email engagement, whose statement keeps its members joined to their orders
+		// (audience_products.sql): without email events every customer is unknown, so all
+		// customers' lines (the female ones and c6's).
+		f = pp(analytics.AudienceQuery{Dimension: "email_engagement", Segment: "unknown"})
+		wantColumn(t, f, "product_id", []any{"10", "20", "30"})
+		wantColumn(t, f, "units", ints(5, 3, 1))
+		wantColumn(t, f, "customers", ints(2, 2, 1))
+		wantColumn(t, f, "revenue", []any{150.0, 80.0, 50.0})
 		// A shorter period: only c3's November order.
 		f = first(t)(e.AudienceGrowth(ctx, analytics.AudienceQuery{View: "popular_products", Dimension: "gender", Segment: "female"},
 			analytics.Period{From: month(2025, 6), To: p.To}, 0))

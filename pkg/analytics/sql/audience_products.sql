@@ -9,12 +9,25 @@ members AS (
     CROSS JOIN params p
     WHERE c.is_customer AND {{.Dim.Expr}} = $12::text
 ),
+-- The period's lines in the order they were placed, kept when their customer is a member (a
+-- semi-join: a hash of the members), rather than each member's orders looked up in customer
+-- order, whose lines are then spread over the whole of order_items_order_id: at 1M, for 30 days,
+-- 2.3 → 1.4 s for the active audience, 4.3 → 3.2 s for a persona, 1.6 → 1.0 s for a gender.
+-- Not for email engagement (2.1 → 2.5 s: with hash joins allowed PostgreSQL hashes its email
+-- statistics per customer too), whose members keep the join, with hash joins off (audience.go).
 lines AS (
     SELECT i.product_id, o.customer_id, i.quantity, i.quantity * i.unit_price AS revenue
+{{- if .Dim.Email}}
     FROM members m
     JOIN orders o ON o.customer_id = m.customer_id
     JOIN order_items i ON i.order_id = o.order_id
     WHERE o.is_valid
+{{- else}}
+    FROM orders o
+    JOIN order_items i ON i.order_id = o.order_id
+    WHERE o.customer_id IN (SELECT m.customer_id FROM members m)
+      AND o.is_valid
+{{- end}}
       AND o.placed_at >= $13::timestamptz
       AND o.placed_at < $1
 ),
