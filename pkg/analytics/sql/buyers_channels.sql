@@ -5,10 +5,13 @@
 -- kind, a group to rank by, a top N) share this one statement and rank its rows in Go
 -- (buyersChannels), ties by content id (this order).
 -- NOT MATERIALIZED: one row of bound values, inlined so the planner sees them as constants.
-WITH periods AS NOT MATERIALIZED (
+WITH
+{{- if not history}}
+-- The probe form classifies the period's buyers (period_buyers); the history form needs no
+-- periods: repeat_by_history reads $1-$3 itself.
+periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::timestamptz AS lookback_from
 ),
-{{- if not history}}
 -- Only the buyers of content orders are classified: the others never reach a ranking.
 {{template "content_buyers"}},
 {{- end}}

@@ -2,10 +2,13 @@
 -- orders), split by the period's new and repeat buyers (SPEC §4 Buyers, channel contribution).
 -- $1, $2 the period; $3 its look-back start; $4 rank by ('all', 'new' or 'repeat'); $5 top N.
 -- Ties rank by product id.
-WITH periods AS NOT MATERIALIZED (
+WITH
+{{- if not history}}
+-- The probe form classifies the period's buyers (period_buyers); the history form needs no
+-- periods: repeat_by_history reads $1-$3 itself.
+periods AS NOT MATERIALIZED (
     SELECT 1 AS period, $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::timestamptz AS lookback_from
 ),
-{{- if not history}}
 {{template "period_buyers"}},
 {{- end}}
 -- Each line with its buyer's class; grouped by product and class, each class counts its
