@@ -236,6 +236,22 @@ func readRows(ctx context.Context, pool *pgxpool.Pool, sql string, args []any) (
 	return cols, rows, r.Err()
 }
 
+// yardstickSQL is a fixed statement that reads no table: one core's speed at PostgreSQL's
+// executor and numeric arithmetic, what most views spend their time on. The suites of different
+// days ran on machines up to twice as fast as one another (docs/performance.md); its time, printed
+// before and after the views, says which kind of machine a table comes from, and whether the
+// machine changed speed during the run.
+const yardstickSQL = "SELECT sum(x::numeric) FROM generate_series(1, 5000000) AS x"
+
+func printYardstick(ctx context.Context, pool *pgxpool.Pool, when string) {
+	t := measure(ctx, 5, time.Minute, func() error { _, _, err := readRows(ctx, pool, yardstickSQL, nil); return err })
+	if t.err != nil {
+		fmt.Printf("   machine yardstick (%s): %v\n", when, t.err)
+		return
+	}
+	fmt.Printf("   machine yardstick (%s): %s ms p50 of %d runs (%s: one core, no table)\n", when, ms(t.p(0.5)), len(t.runs), yardstickSQL)
+}
+
 // floorSQL is the floor of a view: the plainest aggregate over the same valid orders.
 func floorSQL(kind string) (string, bool) {
 	switch kind {
@@ -276,6 +292,7 @@ func runSuite(ctx context.Context, o options) error {
 		customers, orders, o.end.Format("2006-01-02"), o.runs, o.budget, host, time.Now().Format("2006-01-02 15:04"))
 	fmt.Println("   plugin = QueryData of an in-process datasource; ref = the reference SQL in bench/reference; floor = count(*), sum(total) over the same valid orders")
 	fmt.Println("   targets: plugin p50 <= 1 s, plugin p50 <= ref p50 (ratio <= 1)")
+	printYardstick(ctx, pool, "before the views")
 	fmt.Println()
 	header := fmt.Sprintf("%-16s %-44s %4s %9s %9s %9s %9s %9s %6s  %-9s %s", "query type", "view", "n", "p50 ms", "p95 ms", "ref p50", "floor p50", "vs ref", "vs fl", "check", "targets")
 	fmt.Println(header)
@@ -374,6 +391,7 @@ func runSuite(ctx context.Context, o options) error {
 			failures++
 		}
 	}
+	printYardstick(ctx, pool, "after the suite")
 	fmt.Printf("\n%d views over a target, %d reference mismatches, %d errors\n", over, mismatches, failures)
 	if mismatches > 0 || failures > 0 {
 		return fmt.Errorf("%d MISMATCH(es) between the plugin and the reference SQL, %d error(s)", mismatches, failures)
