@@ -18,7 +18,9 @@ type customerDimension struct {
 	// CustomerRow says the expression reads the customers row (and the params) alone, so a
 	// statement that already knows its customers need not derive every contact's order figures.
 	CustomerRow bool
-	label       string
+	// Ranked says the expression reads a quantile score (windows ordered by customer id).
+	Ranked bool
+	label  string
 	// values lists a closed set of values in display order; nil: an open set, ordered by size.
 	values func(Shop) []string
 	// deviceBands: the raw values are width_bucket numbers, named by the shop's device-price edges.
@@ -59,7 +61,7 @@ var customerDimensions = func() map[string]customerDimension {
 	dims := []customerDimension{
 		{Name: "lifecycle_status", label: "Lifecycle status", Expr: `c.lifecycle_status`,
 			values: fixed("active", "at risk", "lapsed", leadValue)},
-		{Name: "lifecycle_stage", label: "Lifecycle stage", Expr: `c.lifecycle_stage`,
+		{Name: "lifecycle_stage", label: "Lifecycle stage", Ranked: true, Expr: `c.lifecycle_stage`,
 			values: fixed("Active", "Lapsing", "Inactive", leadValue)},
 		{Name: "frequency_band", label: "Frequency", Expr: `c.frequency_band`,
 			values: fixed("one-time", "repeat", "loyal", "very loyal", leadValue)},
@@ -67,10 +69,10 @@ var customerDimensions = func() map[string]customerDimension {
 			values: fixed(valueBands...)},
 		{Name: "email_engagement", label: "Email engagement", Expr: `c.email_engagement`, Email: true,
 			values: fixed("none", "low", "medium", "high", "unknown")},
-		{Name: "recency_score", label: "Recency score", Expr: `coalesce(c.r_score::text, 'lead')`, values: scores},
-		{Name: "frequency_score", label: "Frequency score", Expr: `coalesce(c.f_score::text, 'lead')`, values: scores},
-		{Name: "monetary_score", label: "Monetary score", Expr: `coalesce(c.m_score::text, 'lead')`, values: scores},
-		{Name: "persona", label: "RFM persona", Expr: `c.persona`,
+		{Name: "recency_score", label: "Recency score", Ranked: true, Expr: `coalesce(c.r_score::text, 'lead')`, values: scores},
+		{Name: "frequency_score", label: "Frequency score", Ranked: true, Expr: `coalesce(c.f_score::text, 'lead')`, values: scores},
+		{Name: "monetary_score", label: "Monetary score", Ranked: true, Expr: `coalesce(c.m_score::text, 'lead')`, values: scores},
+		{Name: "persona", label: "RFM persona", Ranked: true, Expr: `c.persona`,
 			values: fixed(append(append([]string{}, personas...), leadValue)...)},
 		{Name: "audience_state", label: "Audience state", Expr: `c.audience_state`,
 			values: fixed("new", "active", "slipping away", "lost", leadValue)},
@@ -135,6 +137,9 @@ type segmentSQL struct {
 
 // Email says a dimension needs email_events.
 func (s segmentSQL) Email() bool { return s.Dim.Email || s.Dim2.Email }
+
+// Ranked says a dimension reads a quantile score.
+func (s segmentSQL) Ranked() bool { return s.Dim.Ranked || s.Dim2.Ranked }
 
 // FirstOrder says a dimension needs the row of each customer's first valid order.
 func (s segmentSQL) FirstOrder() bool { return s.Dim.FirstOrder || s.Dim2.FirstOrder }
