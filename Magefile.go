@@ -350,36 +350,18 @@ func benchShop(ctx context.Context, srv *pgserver.Server, customers int) (string
 		}
 	}
 	fmt.Printf("Loaded %s in %s\n", name, time.Since(start).Round(time.Second))
-	return name, settleVisibility(ctx, srv.DSN(name))
+	return name, nil
 }
 
-// settleVisibility vacuums the shop's tables whose visibility map VACUUM left incomplete, so
-// index-only scans read no heap pages and every run measures the same shop. Seen on 2026-12-03:
-// right after a fresh load, customers had 3784 of 10824 pages all-visible (650k heap fetches in
-// one index-only scan of customers_pkey) until a second VACUUM, which removed nothing.
+// settleVisibility completes the visibility map of a reused shop (demo.SettleVisibility), which
+// a load before that step may lack.
 func settleVisibility(ctx context.Context, dsn string) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
-	rows, err := conn.Query(ctx, `SELECT c.oid::regclass::text FROM pg_class c
-		WHERE c.relnamespace = 'commerce'::regnamespace AND c.relkind = 'r' AND c.relallvisible < c.relpages`)
-	if err != nil {
-		return err
-	}
-	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return err
-	}
-	for _, t := range tables {
-		fmt.Printf("VACUUM %s (its visibility map was incomplete)\n", t)
-		// t is a table name PostgreSQL itself quoted (regclass output), not user input.
-		if _, err := conn.Exec(ctx, "VACUUM "+t); err != nil {
-			return fmt.Errorf("vacuum %s: %w", t, err)
-		}
-	}
-	return nil
+	return demo.SettleVisibility(ctx, conn, os.Stdout)
 }
 
 // addIndexes creates the indexes of indexes.sql that a benchmark shop loaded before them lacks.

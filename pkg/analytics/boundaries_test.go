@@ -173,10 +173,10 @@ func TestSegmentAnnualFiguresAtTheYearStart(t *testing.T) {
 		// (dimensions.tmpl.sql, Ranked): the same totals over its values.
 		for _, dim := range []string{"persona", "recency_score"} {
 			f := first(t)(e.Segments(ctx, analytics.SegmentsQuery{Dimension: dim}, p))
-			if got := sumField(t, f, "annual_orders"); got != 6 {
+			if got := sumFloats(f, "annual_orders"); got != 6 {
 				t.Errorf("%s: annual orders over all values = %v, want 6", dim, got)
 			}
-			if got := sumField(t, f, "annual_revenue"); got != 240 {
+			if got := sumFloats(f, "annual_revenue"); got != 240 {
 				t.Errorf("%s: annual revenue over all values = %v, want 240", dim, got)
 			}
 		}
@@ -186,27 +186,4 @@ func TestSegmentAnnualFiguresAtTheYearStart(t *testing.T) {
 	t.Run("from order_history", check)
 	pgtest.Exec(t, dsn, "DROP TABLE commerce.order_history")
 	t.Run("from orders", check)
-}
-
-// sumField adds up a numeric field's non-null values.
-func sumField(t *testing.T, f *data.Frame, name string) float64 {
-	t.Helper()
-	field, _ := f.FieldByName(name)
-	if field == nil {
-		t.Fatalf("no field %s in %s", name, f.Name)
-	}
-	var sum float64
-	for i := 0; i < field.Len(); i++ {
-		if v, ok := field.ConcreteAt(i); ok {
-			switch x := v.(type) {
-			case float64:
-				sum += x
-			case int64:
-				sum += float64(x)
-			default:
-				t.Fatalf("field %s: value of type %T", name, v)
-			}
-		}
-	}
-	return sum
 }

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,7 +19,8 @@ type customerDimension struct {
 	// CustomerRow says the expression reads the customers row (and the params) alone, so a
 	// statement that already knows its customers need not derive every contact's order figures.
 	CustomerRow bool
-	// Ranked says the expression reads a quantile score (windows ordered by customer id).
+	// Ranked says the expression reads a quantile score (the windows ordered by customer id);
+	// derived from Expr (readsScore), not set by hand.
 	Ranked bool
 	label  string
 	// values lists a closed set of values in display order; nil: an open set, ordered by size.
@@ -61,7 +63,7 @@ var customerDimensions = func() map[string]customerDimension {
 	dims := []customerDimension{
 		{Name: "lifecycle_status", label: "Lifecycle status", Expr: `c.lifecycle_status`,
 			values: fixed("active", "at risk", "lapsed", leadValue)},
-		{Name: "lifecycle_stage", label: "Lifecycle stage", Ranked: true, Expr: `c.lifecycle_stage`,
+		{Name: "lifecycle_stage", label: "Lifecycle stage", Expr: `c.lifecycle_stage`,
 			values: fixed("Active", "Lapsing", "Inactive", leadValue)},
 		{Name: "frequency_band", label: "Frequency", Expr: `c.frequency_band`,
 			values: fixed("one-time", "repeat", "loyal", "very loyal", leadValue)},
@@ -69,10 +71,10 @@ var customerDimensions = func() map[string]customerDimension {
 			values: fixed(valueBands...)},
 		{Name: "email_engagement", label: "Email engagement", Expr: `c.email_engagement`, Email: true,
 			values: fixed("none", "low", "medium", "high", "unknown")},
-		{Name: "recency_score", label: "Recency score", Ranked: true, Expr: `coalesce(c.r_score::text, 'lead')`, values: scores},
-		{Name: "frequency_score", label: "Frequency score", Ranked: true, Expr: `coalesce(c.f_score::text, 'lead')`, values: scores},
-		{Name: "monetary_score", label: "Monetary score", Ranked: true, Expr: `coalesce(c.m_score::text, 'lead')`, values: scores},
-		{Name: "persona", label: "RFM persona", Ranked: true, Expr: `c.persona`,
+		{Name: "recency_score", label: "Recency score", Expr: `coalesce(c.r_score::text, 'lead')`, values: scores},
+		{Name: "frequency_score", label: "Frequency score", Expr: `coalesce(c.f_score::text, 'lead')`, values: scores},
+		{Name: "monetary_score", label: "Monetary score", Expr: `coalesce(c.m_score::text, 'lead')`, values: scores},
+		{Name: "persona", label: "RFM persona", Expr: `c.persona`,
 			values: fixed(append(append([]string{}, personas...), leadValue)...)},
 		{Name: "audience_state", label: "Audience state", Expr: `c.audience_state`,
 			values: fixed("new", "active", "slipping away", "lost", leadValue)},
@@ -92,10 +94,15 @@ var customerDimensions = func() map[string]customerDimension {
 	}
 	m := make(map[string]customerDimension, len(dims))
 	for _, d := range dims {
+		d.Ranked = readsScore.MatchString(d.Expr)
 		m[d.Name] = d
 	}
 	return m
 }()
+
+// readsScore finds the contact_dims columns computed from the quantile windows
+// (dimensions.tmpl.sql: r_score, f_score, m_score, and persona and lifecycle_stage from them).
+var readsScore = regexp.MustCompile(`\bc\.(r_score|f_score|m_score|persona|lifecycle_stage)\b`)
 
 // valueBands are the customer-value bands in display order, leads last.
 var valueBands = []string{"low", "medium", "high", "very high", leadValue}

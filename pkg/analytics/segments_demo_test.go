@@ -166,11 +166,14 @@ func sumInts(f *data.Frame, name string) int64 {
 	return n
 }
 
+// sumFloats adds up a float field's values, nulls left out.
 func sumFloats(f *data.Frame, name string) float64 {
 	field, _ := f.FieldByName(name)
 	var n float64
 	for i := 0; i < field.Len(); i++ {
-		n += field.At(i).(float64)
+		if v, ok := field.ConcreteAt(i); ok {
+			n += v.(float64)
+		}
 	}
 	return n
 }

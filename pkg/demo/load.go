@@ -115,6 +115,9 @@ func Load(ctx context.Context, conn *pgx.Conn, cfg Config, progress io.Writer) (
 	if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) commerce.customers, commerce.orders, commerce.order_items, commerce.products, commerce.accounts, commerce.content, commerce.follows, commerce.content_views, commerce.email_events, commerce.order_history"); err != nil {
 		return stats, fmt.Errorf("demo: vacuum: %w", err)
 	}
+	if err := SettleVisibility(ctx, conn, progress); err != nil {
+		return stats, fmt.Errorf("demo: %w", err)
+	}
 	logf("demo: VACUUM in %s", time.Since(start).Round(time.Millisecond))
 	if _, err := conn.Exec(ctx, "SELECT set_config('search_path', $1, false)", searchPath); err != nil {
 		return stats, fmt.Errorf("demo: restore search_path: %w", err)
@@ -321,3 +324,31 @@ func (c *customerSource) Values() ([]any, error) {
 }
 
 func (c *customerSource) Err() error { return nil }
+
+// SettleVisibility vacuums again each table of the contract schema whose visibility map is
+// incomplete, so index-only scans read no heap pages, as on a shop autovacuum has long visited.
+// After a load, one VACUUM does not always mark every page: on 2026-12-03 a 1M load left customers
+// with 3784 of its 10824 pages all-visible (650k heap fetches in one index-only scan of
+// customers_pkey), a 100k load six tables partly unmarked; a second VACUUM, which removed
+// nothing, marked them all. Why is not known. Progress lines go to progress (nil: none).
+func SettleVisibility(ctx context.Context, conn *pgx.Conn, progress io.Writer) error {
+	rows, err := conn.Query(ctx, `SELECT c.oid::regclass::text FROM pg_class c
+		WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'r' AND c.relallvisible < c.relpages`, contract.DefaultSchema)
+	if err != nil {
+		return fmt.Errorf("visibility map: %w", err)
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("visibility map: %w", err)
+	}
+	for _, t := range tables {
+		if progress != nil {
+			fmt.Fprintf(progress, "demo: VACUUM %s again (its visibility map was incomplete)\n", t)
+		}
+		// t is a name PostgreSQL itself quoted (regclass output), not user input.
+		if _, err := conn.Exec(ctx, "VACUUM "+t); err != nil {
+			return fmt.Errorf("vacuum %s: %w", t, err)
+		}
+	}
+	return nil
+}
