@@ -38,14 +38,6 @@ set_accounts AS (
     FROM account_sets s
     JOIN follow_accounts fa ON cardinality(s.accounts) = 0 OR fa.account_id::text = ANY (s.accounts)
 ),
--- Each set's follows, for the viewers' check (a hash of them: materialized, so that the planner
--- does not probe follows_customer_id once per viewer).
-set_follows AS MATERIALIZED (
-    SELECT sa.set_no, f.customer_id, f.followed_at AS starts,
-           coalesce(f.unfollowed_at, 'infinity') AS ends
-    FROM set_accounts sa
-    JOIN follows f ON f.account_id = sa.account_id
-),
 -- Followers at t = islands with starts < t <= ends = (islands starting before t) − (islands
 -- ending before t): each island counts +1 at its start and −1 at its end, and the counts are
 -- summed per gap between the sorted distinct period ends (width_bucket: how many ends are at or
@@ -54,13 +46,14 @@ set_follows AS MATERIALIZED (
 -- grouping the islands: reach is the latest end of the customer's earlier follows, so a follow
 -- that starts after it starts an island, and reach is where the island before it ended; the
 -- customer's last follow (lead is null) closes the last island at the latest end of all. The
--- window reads the follows again rather than set_follows: in customer order (follows_customer_id,
--- or a sort keyed first on the customer), which is cheaper than sorting the set's follows.
+-- window reads the follows in customer order (follows_customer_id, or a sort keyed first on the
+-- customer). Materialized: the steps below read it three times, and the active followers' check
+-- hashes it (one row per follow, with its customer), so the follows are read once.
 period_ends AS (
     SELECT array_agg(DISTINCT period_to ORDER BY period_to) AS ends FROM ranges
 ),
 edges AS MATERIALIZED (
-    SELECT sa.set_no, f.followed_at AS starts, coalesce(f.unfollowed_at, 'infinity') AS ends,
+    SELECT sa.set_no, f.customer_id, f.followed_at AS starts, coalesce(f.unfollowed_at, 'infinity') AS ends,
            max(coalesce(f.unfollowed_at, 'infinity')) OVER w AS reach,
            lead(f.followed_at) OVER w IS NULL AS last
     FROM set_accounts sa
@@ -129,11 +122,14 @@ old_viewers AS (
 ),
 -- Active: those who follow at the range's end, that is, one of whose follows covers it (an island
 -- covers t exactly when one of its follows does).
+-- The check hashes edges, already materialized, rather than a second
+-- materialized copy of the set's follows (30-day daily trend at 1M, psql, 4 interleaved pairs:
+-- 3.05-3.66 -> 2.56-3.12 s, 2026-12-03).
 active_followers AS (
     SELECT v.range_no, v.set_no, count(*) AS followers
     FROM old_viewers v
     JOIN ranges r USING (range_no)
-    WHERE EXISTS (SELECT 1 FROM set_follows f
+    WHERE EXISTS (SELECT 1 FROM edges f
                   WHERE f.set_no = v.set_no AND f.customer_id = v.customer_id
                     AND f.starts < r.period_to AND f.ends >= r.period_to)
     GROUP BY v.range_no, v.set_no
