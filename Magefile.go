@@ -353,8 +353,8 @@ func benchShop(ctx context.Context, srv *pgserver.Server, customers int) (string
 	return name, nil
 }
 
-// settleVisibility completes the visibility map of a reused shop (demo.SettleVisibility), which
-// a load before that step may lack.
+// settleVisibility completes the visibility map of a reused shop (demo.SettleVisibility): one
+// loaded before demo.Load committed synchronously may lack part of it.
 func settleVisibility(ctx context.Context, dsn string) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
