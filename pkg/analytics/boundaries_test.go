@@ -169,8 +169,8 @@ func TestSegmentAnnualFiguresAtTheYearStart(t *testing.T) {
 		wantColumn(t, f, "revenue", []any{60.0, 45.0, 10.0, 150.0})
 		wantColumn(t, f, "annual_orders", []any{2.0, 2.0, 0.0, 2.0})
 		wantColumn(t, f, "annual_revenue", []any{50.0, 40.0, 0.0, 150.0})
-		// A dimension read from the scores joins the year's first rows elsewhere in the statement
-		// (dimensions.tmpl.sql, Ranked): the same totals over its values.
+		// A dimension read from the scores joins them to the contacts (dimensions.tmpl.sql,
+		// Ranked): the same totals over its values.
 		for _, dim := range []string{"persona", "recency_score"} {
 			f := first(t)(e.Segments(ctx, analytics.SegmentsQuery{Dimension: dim}, p))
 			if got := sumFloats(f, "annual_orders"); got != 6 {

@@ -19,8 +19,8 @@ type customerDimension struct {
 	// CustomerRow says the expression reads the customers row (and the params) alone, so a
 	// statement that already knows its customers need not derive every contact's order figures.
 	CustomerRow bool
-	// Ranked says the expression reads a quantile score (the windows ordered by customer id);
-	// derived from Expr (readsScore), not set by hand.
+	// Ranked says the expression reads a quantile score (ScoresApart); derived from Expr
+	// (readsScore), not set by hand.
 	Ranked bool
 	label  string
 	// values lists a closed set of values in display order; nil: an open set, ordered by size.
@@ -147,6 +147,12 @@ func (s segmentSQL) Email() bool { return s.Dim.Email || s.Dim2.Email }
 
 // Ranked says a dimension reads a quantile score.
 func (s segmentSQL) Ranked() bool { return s.Dim.Ranked || s.Dim2.Ranked }
+
+// ScoresApart says contact_dims computes the quantile scores from each customer's order figures
+// alone and joins them to the contacts (dimensions.tmpl.sql): for the breakdown by a score,
+// whose contact rows carry every figure, so the windows sort narrow rows instead of whole ones.
+// Statements that read few columns sort the contacts' rows, as PostgreSQL keeps only those.
+func (s segmentSQL) ScoresApart() bool { return s.Ranked() && s.Annual }
 
 // FirstOrder says a dimension needs the row of each customer's first valid order.
 func (s segmentSQL) FirstOrder() bool { return s.Dim.FirstOrder || s.Dim2.FirstOrder }

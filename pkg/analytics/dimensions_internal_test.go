@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// TestRankedDimensions: the breakdown statement joins the year's first rows where its plan is
-// best (dimensions.tmpl.sql), which differs for the dimensions read from the quantile scores;
-// Ranked is derived from each expression, and these are the ones it must find.
+// TestRankedDimensions: the breakdown by a dimension read from the quantile scores computes them
+// apart (ScoresApart, dimensions.tmpl.sql); Ranked is derived from each expression, and these are
+// the ones it must find.
 func TestRankedDimensions(t *testing.T) {
 	var got []string
 	for name, d := range customerDimensions {

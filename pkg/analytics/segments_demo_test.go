@@ -2,6 +2,7 @@ package analytics_test
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"testing"
 
@@ -143,6 +144,58 @@ SELECT count(*) FROM c, s WHERE c.aov / s.aov < 0.75`, end)
 		}
 		st := first(t)(e.Personas(ctx, analytics.PersonasQuery{View: "by_stage"}, p))
 		wantEqual(t, "stage customers", sumInts(st, "customers"), customers)
+	})
+
+	t.Run("breakdowns by a score agree with the personas' statements", func(t *testing.T) {
+		// The breakdown computes the scores apart from the contacts (ScoresApart), the personas'
+		// statements over them: the same customers per value, ties (many at the same order count)
+		// included.
+		column := func(f *data.Frame, value, count string) map[string]float64 {
+			t.Helper()
+			vf, _ := f.FieldByName(value)
+			cf, _ := f.FieldByName(count)
+			if vf == nil || cf == nil {
+				t.Fatalf("no %s or %s in %v", value, count, f.Fields)
+			}
+			out := map[string]float64{}
+			for i := 0; i < f.Rows(); i++ {
+				switch v := cf.At(i).(type) {
+				case int64:
+					out[vf.At(i).(string)] += float64(v)
+				case float64:
+					out[vf.At(i).(string)] += v
+				default:
+					t.Fatalf("%s: %T", count, v)
+				}
+			}
+			return out
+		}
+		same := func(what string, got, want map[string]float64) {
+			t.Helper()
+			for k, w := range want {
+				if g := got[k]; g < w-1e-6*w || g > w+1e-6*w {
+					t.Errorf("%s %q: breakdown %v, personas %v", what, k, g, w)
+				}
+			}
+		}
+		byPersona := first(t)(e.Segments(ctx, analytics.SegmentsQuery{Dimension: "persona"}, p))
+		personas := first(t)(e.Personas(ctx, analytics.PersonasQuery{}, p))
+		same("customers of persona", column(byPersona, "persona", "customers"), column(personas, "persona", "customers"))
+		same("revenue of persona", column(byPersona, "persona", "revenue"), column(personas, "persona", "revenue"))
+
+		stages := first(t)(e.Personas(ctx, analytics.PersonasQuery{View: "by_stage"}, p))
+		byStage := first(t)(e.Segments(ctx, analytics.SegmentsQuery{Dimension: "lifecycle_stage"}, p))
+		same("customers of stage", column(byStage, "lifecycle_stage", "customers"), column(stages, "stage", "customers"))
+
+		scores := first(t)(e.Personas(ctx, analytics.PersonasQuery{View: "scores"}, p))
+		for fi, dim := range []string{"recency_score", "frequency_score", "monetary_score"} {
+			want := map[string]float64{}
+			for i := 0; i < scores.Rows(); i++ {
+				want[fmt.Sprint(scores.Fields[fi].At(i).(int64))] += float64(scores.Fields[4].At(i).(int64))
+			}
+			f := first(t)(e.Segments(ctx, analytics.SegmentsQuery{Dimension: dim}, p))
+			same("customers of "+dim, column(f, dim, "customers"), want)
+		}
 	})
 
 	t.Run("lifecycle status against independent SQL", func(t *testing.T) {

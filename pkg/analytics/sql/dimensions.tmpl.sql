@@ -103,13 +103,11 @@ year_start_rows AS (
     GROUP BY h.customer_id
 ),
 {{- end}}
--- One row per customer: their whole history of valid orders before as_of.
-order_stats AS (
+-- One row per customer: their whole history of valid orders before as_of. NOT MATERIALIZED: the
+-- quantile scores may read it too (ScoresApart), and each reference must keep only its columns.
+order_stats AS NOT MATERIALIZED (
     SELECT l.customer_id, l.orders, l.revenue, l.first_at, l.second_at, l.last_at
-{{- if and .Annual .Ranked}},
-           CASE WHEN l.last_at < p.annual_from THEN 0 ELSE l.orders - coalesce(y.orders, 0) END AS annual_orders,
-           CASE WHEN l.last_at < p.annual_from THEN 0 ELSE l.revenue - coalesce(y.revenue, 0) END AS annual_revenue
-{{- else if .Annual}},
+{{- if .Annual}},
            l.last_at >= p.annual_from AS in_year
 {{- end}}
 {{- if .Days}},
@@ -121,12 +119,6 @@ order_stats AS (
     FROM last_rows l
 {{- if .Annual}}
     CROSS JOIN params p
-{{- end}}
-{{- if and .Annual .Ranked}}
-    -- Joined here for the breakdowns by a score (Ranked): joined to the customers instead,
-    -- PostgreSQL merges everything in descending customer order, sorting the last rows for it
-    -- (persona 8.1 -> 10.1-10.4 s at 1M, 2026-12-03).
-    LEFT JOIN year_start_rows y ON y.customer_id = l.customer_id
 {{- end}}
 ),
 {{- else}}
@@ -190,7 +182,7 @@ contact_stats AS (
            coalesce(s.orders, 0) AS orders,
            coalesce(s.revenue, 0) AS revenue,
            s.first_at, s.second_at, s.last_at
-{{- if and history .Annual (not .Ranked)}},
+{{- if and history .Annual}},
            CASE WHEN s.in_year THEN s.orders - coalesce(y.orders, 0) ELSE 0 END AS annual_orders,
            CASE WHEN s.in_year THEN s.revenue - coalesce(y.revenue, 0) ELSE 0 END AS annual_revenue
 {{- else if .Annual}},
@@ -219,7 +211,7 @@ contact_stats AS (
     FROM params p
     JOIN customers c ON true
     LEFT JOIN order_stats s ON s.customer_id = c.customer_id
-{{- if and history .Annual (not .Ranked)}}
+{{- if and history .Annual}}
     -- Joined to the customers, not to each customer's last row: the inner side of each merge
     -- join is then a scan (or a grouping, unique by its key), never a join, which PostgreSQL
     -- would first copy into a Materialize of 827k rows at 1M (breakdown by gender in psql,
@@ -256,15 +248,38 @@ contact_stats AS (
 -- Quantile scores among customers (leads: NULL). ntile gives the lowest scores one customer more
 -- when the count does not divide. Ties (same last order, order count or revenue) are ordered by
 -- customer id descending: on a tie the lower id takes the higher score.
+{{- if .ScoresApart}}
+-- For the breakdown by a score (ScoresApart), from each customer's order figures alone, joined to
+-- the contacts after: the windows sort these narrow rows, not the contacts' whole rows (121 bytes
+-- at 1M, each sort spilled to disk): persona breakdown 9.3 -> 7.8 s at 1M (docs/performance.md).
+-- The customers are the contacts with a valid order, so those with a customers row.
+customer_scores AS (
+    SELECT s.customer_id,
+           ntile(p.rfm_scale) OVER (ORDER BY s.last_at, s.customer_id DESC) AS r_score,
+           ntile(p.rfm_scale) OVER (ORDER BY s.orders, s.customer_id DESC) AS f_score,
+           ntile(p.rfm_scale) OVER (ORDER BY s.revenue, s.customer_id DESC) AS m_score,
+           ntile(3) OVER (ORDER BY s.last_at, s.customer_id DESC) AS stage_score
+    FROM order_stats s
+    CROSS JOIN params p
+    WHERE EXISTS (SELECT FROM customers c WHERE c.customer_id = s.customer_id)
+),
+{{- end}}
 contact_scores AS (
     SELECT cs.*,
+{{- if .ScoresApart}}
+           sc.r_score, sc.f_score, sc.m_score, sc.stage_score,
+{{- else}}
            CASE WHEN cs.is_customer THEN ntile(p.rfm_scale) OVER (PARTITION BY cs.is_customer ORDER BY cs.last_at, cs.customer_id DESC) END AS r_score,
            CASE WHEN cs.is_customer THEN ntile(p.rfm_scale) OVER (PARTITION BY cs.is_customer ORDER BY cs.orders, cs.customer_id DESC) END AS f_score,
            CASE WHEN cs.is_customer THEN ntile(p.rfm_scale) OVER (PARTITION BY cs.is_customer ORDER BY cs.revenue, cs.customer_id DESC) END AS m_score,
            CASE WHEN cs.is_customer THEN ntile(3) OVER (PARTITION BY cs.is_customer ORDER BY cs.last_at, cs.customer_id DESC) END AS stage_score,
+{{- end}}
            sum(cs.revenue) OVER () AS shop_revenue,
            sum(cs.orders) OVER () AS shop_orders
     FROM contact_stats cs
+{{- if .ScoresApart}}
+    LEFT JOIN customer_scores sc ON sc.customer_id = cs.customer_id
+{{- end}}
     CROSS JOIN params p
 ),
 contact_dims AS (
