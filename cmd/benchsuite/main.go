@@ -328,7 +328,7 @@ func runSuite(ctx context.Context, o options) error {
 					return err
 				})
 				if rt.err == nil {
-					if diffs := compare(cols, rows, last.Responses["A"].Frames); len(diffs) > 0 {
+					if diffs := compare(cols, ref.keys, rows, last.Responses["A"].Frames); len(diffs) > 0 {
 						check = "MISMATCH"
 						mismatches++
 						reports = append(reports, fmt.Sprintf("MISMATCH %s %s (bench/reference/%s.sql):\n  %s", v.qt, v.name, v.ref, strings.Join(diffs, "\n  ")))

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,13 +15,19 @@ import (
 )
 
 // reference is a reference SQL file: plain SQL over the contract tables, with a header naming its
-// bind parameters in a line "-- args: from, to, ..." ($1 is the first name, $2 the second...).
+// bind parameters in a line "-- args: from, to, ..." ($1 is the first name, $2 the second...), and
+// optionally a line "-- keys: r, f, m" naming numeric columns that identify a row (text and time
+// columns always do).
 type reference struct {
 	sql  string
 	args []string
+	keys []string
 }
 
-var argsLine = regexp.MustCompile(`(?m)^--\s*args:\s*(.*)$`)
+var (
+	argsLine = regexp.MustCompile(`(?m)^--\s*args:\s*(.*)$`)
+	keysLine = regexp.MustCompile(`(?m)^--\s*keys:\s*(.*)$`)
+)
 
 func loadReference(path string) (reference, error) {
 	raw, err := os.ReadFile(path)
@@ -38,6 +45,11 @@ func loadReference(path string) (reference, error) {
 			return r, fmt.Errorf("%s: unknown argument %q (use from, to, prev_from, lookback_from, prev_lookback_from, bucket)", path, a)
 		}
 		r.args = append(r.args, a)
+	}
+	if m := keysLine.FindStringSubmatch(r.sql); m != nil {
+		for _, k := range strings.Split(m[1], ",") {
+			r.keys = append(r.keys, strings.TrimSpace(k))
+		}
 	}
 	return r, nil
 }
@@ -75,9 +87,10 @@ func (r reference) bind(from, to time.Time, bucket string) []any {
 }
 
 // compare checks the reference's rows against the frame: each reference column must be a field of
-// the frame with the same name; text and time columns are the row keys, numeric columns must agree
-// (integers exactly, others within 1e-9 relative), NULL only with null. It returns the differences.
-func compare(cols []string, rows [][]any, frames data.Frames) []string {
+// the frame with the same name; text and time columns, and the columns named in keys, are the row
+// keys; the other numeric columns must agree (integers exactly, others within 1e-9 relative), NULL
+// only with null. It returns the differences.
+func compare(cols, keys []string, rows [][]any, frames data.Frames) []string {
 	if len(frames) == 0 {
 		return []string{"the plugin answered no frame"}
 	}
@@ -97,7 +110,11 @@ func compare(cols []string, rows [][]any, frames data.Frames) []string {
 		case data.FieldTypeString, data.FieldTypeNullableString, data.FieldTypeTime, data.FieldTypeNullableTime:
 			keyCols = append(keyCols, i)
 		default:
-			valCols = append(valCols, i)
+			if slices.Contains(keys, c) {
+				keyCols = append(keyCols, i)
+			} else {
+				valCols = append(valCols, i)
+			}
 		}
 	}
 	if len(diffs) > 0 {

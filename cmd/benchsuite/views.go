@@ -87,19 +87,19 @@ var views = []view{
 
 	{"segments", "breakdown/gender", `{"dimension":"gender"}`, 30, "segments_breakdown_gender", "asof"},
 	{"segments", "breakdown/lifecycle_status", `{"dimension":"lifecycle_status"}`, 30, "segments_breakdown_lifecycle_status", "asof"},
-	{"segments", "breakdown/persona", `{"dimension":"persona"}`, 30, "", "asof"},
-	{"segments", "breakdown/email_engagement", `{"dimension":"email_engagement"}`, 30, "", "asof"},
-	{"segments", "breakdown/first_order_channel", `{"dimension":"first_order_channel"}`, 30, "", "asof"},
-	{"segments", "matrix/lifecycle_status-email_engagement", `{"view":"matrix","dimension":"lifecycle_status","dimension2":"email_engagement"}`, 30, "", "asof"},
-	{"segments", "matrix/frequency_band-value_band", `{"view":"matrix","dimension":"frequency_band","dimension2":"value_band"}`, 30, "", "asof"},
+	{"segments", "breakdown/persona", `{"dimension":"persona"}`, 30, "segments_breakdown_persona", "asof"},
+	{"segments", "breakdown/email_engagement", `{"dimension":"email_engagement"}`, 30, "segments_breakdown_email_engagement", "asof"},
+	{"segments", "breakdown/first_order_channel", `{"dimension":"first_order_channel"}`, 30, "segments_breakdown_first_order_channel", "asof"},
+	{"segments", "matrix/lifecycle_status-email_engagement", `{"view":"matrix","dimension":"lifecycle_status","dimension2":"email_engagement"}`, 30, "segments_matrix_lifecycle_status_email_engagement", "asof"},
+	{"segments", "matrix/frequency_band-value_band", `{"view":"matrix","dimension":"frequency_band","dimension2":"value_band"}`, 30, "segments_matrix_frequency_band_value_band", "asof"},
 
 	{"value_bands", "snapshot", `{}`, 30, "value_bands_snapshot", "asof"},
-	{"value_bands", "breakdown", `{"view":"breakdown"}`, 30, "", "asof"},
+	{"value_bands", "breakdown", `{"view":"breakdown"}`, 30, "value_bands_breakdown", "asof"},
 
 	{"personas", "revenue", `{"view":"revenue"}`, 30, "personas_revenue", "asof"},
-	{"personas", "by_stage", `{"view":"by_stage"}`, 30, "", "asof"},
-	{"personas", "breakdown", `{"view":"breakdown"}`, 30, "", "asof"},
-	{"personas", "scores", `{"view":"scores"}`, 30, "", "asof"},
+	{"personas", "by_stage", `{"view":"by_stage"}`, 30, "personas_by_stage", "asof"},
+	{"personas", "breakdown", `{"view":"breakdown"}`, 30, "segments_breakdown_persona", "asof"},
+	{"personas", "scores", `{"view":"scores"}`, 30, "personas_scores", "asof"},
 
 	{"audience_growth", "states/30d-daily", `{"bucket":"day"}`, 30, "", "asof"},
 	{"audience_growth", "states/365d-weekly", `{"bucket":"week"}`, 365, "", "asof"},
