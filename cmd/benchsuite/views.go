@@ -78,12 +78,12 @@ var views = []view{
 
 	{"customer_events", "summary/30d", `{"view":"summary"}`, 30, "customer_events_summary", "period"},
 	{"customer_events", "summary/365d", `{"view":"summary"}`, 365, "customer_events_summary", "period"},
-	{"customer_events", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "customer_events_trend_30d_daily", "period"},
-	{"customer_events", "trend/365d-weekly", `{"view":"trend","bucket":"week"}`, 365, "", "period"},
-	{"customer_events", "new_returning_lapsed/30d", `{"view":"new_returning_lapsed"}`, 30, "", "period"},
-	{"customer_events", "orders/gained-by-product/30d", `{"view":"orders","event":"customers_gained"}`, 30, "", "period"},
-	{"customer_events", "orders/second-by-attribute/30d", `{"view":"orders","event":"second_orders","groupBy":"product_attribute","attributeKey":"color"}`, 30, "", "period"},
-	{"customer_events", "orders/won-back-by-source/90d", `{"view":"orders","event":"won_back","groupBy":"source_medium"}`, 90, "", "period"},
+	{"customer_events", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "customer_events_trend", "period"},
+	{"customer_events", "trend/365d-weekly", `{"view":"trend","bucket":"week"}`, 365, "customer_events_trend", "period"},
+	{"customer_events", "new_returning_lapsed/30d", `{"view":"new_returning_lapsed"}`, 30, "customer_events_new_returning_lapsed", "period"},
+	{"customer_events", "orders/gained-by-product/30d", `{"view":"orders","event":"customers_gained"}`, 30, "customer_events_orders_gained_by_product", "period"},
+	{"customer_events", "orders/second-by-attribute/30d", `{"view":"orders","event":"second_orders","groupBy":"product_attribute","attributeKey":"color"}`, 30, "customer_events_orders_second_by_attribute", "period"},
+	{"customer_events", "orders/won-back-by-source/90d", `{"view":"orders","event":"won_back","groupBy":"source_medium"}`, 90, "customer_events_orders_won_back_by_source", "period"},
 
 	{"segments", "breakdown/gender", `{"dimension":"gender"}`, 30, "segments_breakdown_gender", "asof"},
 	{"segments", "breakdown/lifecycle_status", `{"dimension":"lifecycle_status"}`, 30, "segments_breakdown_lifecycle_status", "asof"},
