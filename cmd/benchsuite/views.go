@@ -101,12 +101,12 @@ var views = []view{
 	{"personas", "breakdown", `{"view":"breakdown"}`, 30, "segments_breakdown_persona", "asof"},
 	{"personas", "scores", `{"view":"scores"}`, 30, "personas_scores", "asof"},
 
-	{"audience_growth", "states/30d-daily", `{"bucket":"day"}`, 30, "", "asof"},
-	{"audience_growth", "states/365d-weekly", `{"bucket":"week"}`, 365, "", "asof"},
-	{"audience_growth", "active_history", `{"view":"active_history"}`, 30, "", "asof"},
-	{"audience_growth", "overview/audience_state", `{"view":"overview"}`, 30, "", "asof"},
-	{"audience_growth", "overview/country", `{"view":"overview","dimension":"country"}`, 30, "", "asof"},
-	{"audience_growth", "popular_products/active/30d", `{"view":"popular_products","segment":"active"}`, 30, "", "period"},
+	{"audience_growth", "states/30d-daily", `{"bucket":"day"}`, 30, "audience_states", "asof"},
+	{"audience_growth", "states/365d-weekly", `{"bucket":"week"}`, 365, "audience_states", "asof"},
+	{"audience_growth", "active_history", `{"view":"active_history"}`, 30, "audience_active_history", "asof"},
+	{"audience_growth", "overview/audience_state", `{"view":"overview"}`, 30, "audience_overview_audience_state", "asof"},
+	{"audience_growth", "overview/country", `{"view":"overview","dimension":"country"}`, 30, "audience_overview_country", "asof"},
+	{"audience_growth", "popular_products/active/30d", `{"view":"popular_products","segment":"active"}`, 30, "audience_popular_products_active", "period"},
 
 	// Predicted CLV: the first request fits the models (the fit cache is per datasource and as-of
 	// day), so the warm-up pays for the fit and the timed runs show a dashboard's later panels.
