@@ -48,7 +48,7 @@ var views = []view{
 	{"buyers", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "buyers_trend", "period"},
 	{"buyers", "trend/365d-weekly", `{"view":"trend","bucket":"week"}`, 365, "buyers_trend", "period"},
 	{"buyers", "channels/30d", `{"view":"channels"}`, 30, "buyers_channels_30d", "period"},
-	{"buyers", "channels/live/30d", `{"view":"channels","contentKind":"live","rankBy":"all","topN":10}`, 30, "", "period"},
+	{"buyers", "channels/live/30d", `{"view":"channels","contentKind":"live","rankBy":"all","topN":10}`, 30, "buyers_channels_live_30d", "period"},
 	{"buyers", "products/30d", `{"view":"products"}`, 30, "buyers_products_30d", "period"},
 	{"buyers", "profile/age_band/30d", `{"view":"profile","dimension":"age_band"}`, 30, "buyers_profile_age_band_30d", "period"},
 	{"buyers", "profile/gender/30d", `{"view":"profile","dimension":"gender"}`, 30, "buyers_profile_gender_30d", "period"},
@@ -117,8 +117,8 @@ var views = []view{
 	{"clv", "fit", `{"view":"fit"}`, 30, "", "asof"},
 	{"clv", "holdout/365d", `{"view":"holdout"}`, 365, "", "period"},
 
-	{"variables", "accounts", `{"list":"accounts"}`, 30, "", ""},
-	{"variables", "content", `{"list":"content"}`, 30, "", ""},
-	{"variables", "stores", `{"list":"stores"}`, 30, "", ""},
-	{"variables", "dimension_values/country", `{"list":"dimension_values","dimension":"country"}`, 30, "", ""},
+	{"variables", "accounts", `{"list":"accounts"}`, 30, "variables_accounts", ""},
+	{"variables", "content", `{"list":"content"}`, 30, "variables_content", ""},
+	{"variables", "stores", `{"list":"stores"}`, 30, "variables_stores", ""},
+	{"variables", "dimension_values/country", `{"list":"dimension_values","dimension":"country"}`, 30, "variables_dimension_values_country", ""},
 }
