@@ -87,26 +87,50 @@ func (r reference) bind(from, to time.Time, bucket string) []any {
 }
 
 // compare checks the reference's rows against the frame: each reference column must be a field of
-// the frame with the same name; text and time columns, and the columns named in keys, are the row
-// keys; the other numeric columns must agree (integers exactly, others within 1e-9 relative), NULL
-// only with null. It returns the differences.
+// the frame with the same name, or a label key of its fields; text and time columns, label keys
+// and the columns named in keys are the row keys; the other numeric columns must agree (integers
+// exactly, others within 1e-9 relative), NULL only with null. A frame whose fields carry labels (a
+// series per account: the same names, one label set each) is read as one row per frame row and
+// label set, in the long form a reference writes. It returns the differences.
 func compare(cols, keys []string, rows [][]any, frames data.Frames) []string {
 	if len(frames) == 0 {
 		return []string{"the plugin answered no frame"}
 	}
 	f := frames[0]
+	// The label sets of the series, and each field by name and label set; an unlabelled field (the
+	// time) serves every set.
+	var sets []data.Labels
+	seen := map[string]bool{}
 	fields := map[string]*data.Field{}
 	for _, fd := range f.Fields {
-		fields[fd.Name] = fd
+		fields[fd.Name+"\x00"+fd.Labels.String()] = fd
+		if len(fd.Labels) > 0 && !seen[fd.Labels.String()] {
+			seen[fd.Labels.String()] = true
+			sets = append(sets, fd.Labels)
+		}
 	}
+	if len(sets) == 0 {
+		sets = []data.Labels{nil}
+	}
+	field := func(name string, set data.Labels) *data.Field {
+		if fd := fields[name+"\x00"+set.String()]; fd != nil {
+			return fd
+		}
+		return fields[name+"\x00"]
+	}
+	isLabel := func(c string) bool { _, ok := sets[0][c]; return ok }
 	var diffs []string
 	var keyCols, valCols []int
 	for i, c := range cols {
-		if fields[c] == nil {
+		switch {
+		case isLabel(c):
+			keyCols = append(keyCols, i)
+			continue
+		case field(c, sets[0]) == nil:
 			diffs = append(diffs, fmt.Sprintf("the frame has no field %q (fields: %s)", c, fieldNames(f)))
 			continue
 		}
-		switch fields[c].Type() {
+		switch field(c, sets[0]).Type() {
 		case data.FieldTypeString, data.FieldTypeNullableString, data.FieldTypeTime, data.FieldTypeNullableTime:
 			keyCols = append(keyCols, i)
 		default:
@@ -120,16 +144,26 @@ func compare(cols, keys []string, rows [][]any, frames data.Frames) []string {
 	if len(diffs) > 0 {
 		return diffs
 	}
-	frameRows := map[string]int{}
-	for r := 0; r < f.Rows(); r++ {
-		var k []string
-		for _, i := range keyCols {
-			k = append(k, keyText(fields[cols[i]].At(r)))
-		}
-		frameRows[strings.Join(k, " | ")] = r
+	type at struct {
+		set data.Labels
+		row int
 	}
-	if len(rows) != f.Rows() {
-		diffs = append(diffs, fmt.Sprintf("%d reference rows, %d frame rows", len(rows), f.Rows()))
+	frameRows := map[string]at{}
+	for _, set := range sets {
+		for r := 0; r < f.Rows(); r++ {
+			var k []string
+			for _, i := range keyCols {
+				if isLabel(cols[i]) {
+					k = append(k, set[cols[i]])
+				} else {
+					k = append(k, keyText(field(cols[i], set).At(r)))
+				}
+			}
+			frameRows[strings.Join(k, " | ")] = at{set, r}
+		}
+	}
+	if n := len(sets) * f.Rows(); len(rows) != n {
+		diffs = append(diffs, fmt.Sprintf("%d reference rows, %d frame rows", len(rows), n))
 	}
 	for _, row := range rows {
 		var k []string
@@ -137,18 +171,18 @@ func compare(cols, keys []string, rows [][]any, frames data.Frames) []string {
 			k = append(k, keyText(row[i]))
 		}
 		key := strings.Join(k, " | ")
-		r, ok := frameRows[key]
+		a, ok := frameRows[key]
 		if !ok {
 			diffs = append(diffs, fmt.Sprintf("row [%s]: not in the frame", key))
 			continue
 		}
 		for _, i := range valCols {
 			want, wantOK := number(row[i])
-			got, gotOK := number(fields[cols[i]].At(r))
+			got, gotOK := number(field(cols[i], a.set).At(a.row))
 			switch {
 			case !wantOK && !gotOK:
 			case wantOK != gotOK:
-				diffs = append(diffs, fmt.Sprintf("row [%s] %s: reference %v, plugin %v", key, cols[i], show(row[i]), show(fields[cols[i]].At(r))))
+				diffs = append(diffs, fmt.Sprintf("row [%s] %s: reference %v, plugin %v", key, cols[i], show(row[i]), show(field(cols[i], a.set).At(a.row))))
 			case !close(want, got):
 				diffs = append(diffs, fmt.Sprintf("row [%s] %s: reference %v, plugin %v (diff %.3g)", key, cols[i], want, got, got-want))
 			}

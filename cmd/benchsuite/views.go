@@ -61,7 +61,7 @@ var views = []view{
 	{"followers", "summary/30d", `{"view":"summary"}`, 30, "followers_summary", "period"},
 	{"followers", "summary/30d/one-account", `{"view":"summary","accounts":["2"]}`, 30, "followers_summary_one_account", "period"},
 	{"followers", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "followers_trend_daily", "period"},
-	{"followers", "trend/30d-daily-per-account", `{"view":"trend","bucket":"day","perAccount":true}`, 30, "", "period"},
+	{"followers", "trend/30d-daily-per-account", `{"view":"trend","bucket":"day","perAccount":true}`, 30, "followers_trend_daily_per_account", "period"},
 	{"followers", "channels/source/30d", `{"view":"channels"}`, 30, "followers_channels_source", "period"},
 	{"followers", "channels/source-active/30d", `{"view":"channels","group":"active"}`, 30, "followers_channels_source_active", "period"},
 	{"followers", "channels/content/30d", `{"view":"channels","channel":"content"}`, 30, "followers_channels_content", "period"},
