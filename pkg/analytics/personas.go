@@ -39,7 +39,7 @@ var lifecycleStages = []string{"Active", "Lapsing", "Inactive"}
 var (
 	personasRevenueSQL = segmentStatement("segments_personas", segmentSQL{})
 	personaStagesSQL   = segmentStatement("segments_persona_stages", segmentSQL{})
-	rfmScoresSQL       = segmentStatement("segments_rfm_scores", segmentSQL{})
+	rfmScoresSQL       = segmentStatement("segments_rfm_scores", segmentSQL{Apart: true})
 )
 
 // Persona names the persona of recency score r and frequency score f on a scale of 1..scale.

@@ -198,6 +198,43 @@ SELECT count(*) FROM c, s WHERE c.aov / s.aov < 0.75`, end)
 		}
 	})
 
+	t.Run("RFM scores cell by cell against independent SQL", func(t *testing.T) {
+		// The scores statement ranks apart (segmentSQL.Apart), like the breakdowns: a tie order
+		// other than the documented one moves customers between cells, not between the marginals.
+		rows, err := conn.Query(ctx, `
+		  WITH per_customer AS (
+		    SELECT o.customer_id, max(o.placed_at) AS last, count(*) AS orders, sum(o.total) AS revenue
+		    FROM commerce.orders o JOIN commerce.customers c USING (customer_id)
+		    WHERE o.is_valid AND o.placed_at < $1
+		    GROUP BY 1)
+		  SELECT ntile(5) OVER (ORDER BY last, customer_id DESC),
+		         ntile(5) OVER (ORDER BY orders, customer_id DESC),
+		         ntile(5) OVER (ORDER BY revenue, customer_id DESC)
+		  FROM per_customer`, end)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[[3]int64]int64{}
+		for rows.Next() {
+			var k [3]int64
+			if err := rows.Scan(&k[0], &k[1], &k[2]); err != nil {
+				t.Fatal(err)
+			}
+			want[k]++
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		f := first(t)(e.Personas(ctx, analytics.PersonasQuery{View: "scores"}, p))
+		if f.Rows() != 125 {
+			t.Fatalf("%d score cells, want 125", f.Rows())
+		}
+		for i := 0; i < f.Rows(); i++ {
+			k := [3]int64{f.Fields[0].At(i).(int64), f.Fields[1].At(i).(int64), f.Fields[2].At(i).(int64)}
+			wantEqual(t, fmt.Sprint("customers of cell ", k), f.Fields[4].At(i), want[k])
+		}
+	})
+
 	t.Run("lifecycle status against independent SQL", func(t *testing.T) {
 		f := first(t)(e.Segments(ctx, analytics.SegmentsQuery{Dimension: "lifecycle_status"}, p))
 		last := `SELECT customer_id, max(placed_at) AS last FROM commerce.orders WHERE is_valid AND placed_at < $1 GROUP BY 1`
