@@ -1,10 +1,10 @@
--- Reference SQL for query type buyers, view channels (LIVEs and videos, rank by all buyers' revenue, top 10); range: the last 30 days, ending at the shop's end (UTC).
+-- Reference SQL for query type buyers, view channels (LIVEs and videos, or the query's content kind; rank by all buyers' revenue, top 10); range: the last 30 days, ending at the shop's end (UTC).
 -- Plain SQL over the contract tables, as an analyst would type it into Grafana's PostgreSQL
 -- datasource (bound parameters instead of Grafana macros). The benchmark suite compares its
 -- columns with the plugin frame's same-named fields (text columns are the row keys).
--- args: from, to, lookback_from
+-- args: from, to, lookback_from, content_kind
 
--- $1 from, $2 to, $3 = $1 - 365 days (new-buyer look-back)
+-- $1 from, $2 to, $3 = $1 - 365 days (new-buyer look-back), $4 the content kind ('live', 'video'; '' both)
 WITH buyers AS (
   SELECT o.customer_id,
          EXISTS (SELECT 1 FROM commerce.orders h
@@ -25,7 +25,7 @@ FROM commerce.orders o
 JOIN buyers b ON b.customer_id = o.customer_id
 JOIN commerce.content c ON c.content_id = o.content_id
 JOIN commerce.accounts a ON a.account_id = c.account_id
-WHERE o.is_valid AND o.placed_at >= $1 AND o.placed_at < $2 AND c.kind IN ('live', 'video')
+WHERE o.is_valid AND o.placed_at >= $1 AND o.placed_at < $2 AND c.kind IN ('live', 'video') AND ($4 = '' OR c.kind = $4)
 GROUP BY c.content_id, c.title, c.kind, a.name
 ORDER BY revenue DESC, c.content_id
 LIMIT 10;

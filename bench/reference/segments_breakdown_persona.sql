@@ -1,4 +1,4 @@
--- Reference SQL for query type segments, view breakdown, dimension persona (as of the range's end); range: as of the end of the last 30 days (only `to` matters), ending at the shop's end (UTC).
+-- Reference SQL for query type segments, view breakdown, dimension persona, and for query type personas, view breakdown (the same breakdown; as of the range's end); range: as of the end of the last 30 days (only `to` matters), ending at the shop's end (UTC).
 -- Plain SQL over the contract tables, as an analyst would type it into Grafana's PostgreSQL
 -- datasource (bound parameters instead of Grafana macros). The benchmark suite compares its
 -- columns with the plugin frame's same-named fields (text columns are the row keys).

@@ -319,7 +319,7 @@ func runSuite(ctx context.Context, o options) error {
 			if err != nil {
 				rt.err = err
 			} else {
-				refArgs := ref.bind(tr.From, tr.To, v.bucket())
+				refArgs := ref.bind(tr.From, tr.To, v.model())
 				var cols []string
 				var rows [][]any
 				rt = measure(ctx, o.runs, o.budget*2/5, func() error {

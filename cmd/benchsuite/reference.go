@@ -41,8 +41,8 @@ func loadReference(path string) (reference, error) {
 	}
 	for _, a := range strings.Split(m[1], ",") {
 		a = strings.TrimSpace(a)
-		if _, ok := argValue(a, time.Time{}, time.Time{}, ""); !ok {
-			return r, fmt.Errorf("%s: unknown argument %q (use from, to, prev_from, lookback_from, prev_lookback_from, bucket)", path, a)
+		if _, ok := argValue(a, time.Time{}, time.Time{}, model{}); !ok {
+			return r, fmt.Errorf("%s: unknown argument %q (use from, to, prev_from, lookback_from, prev_lookback_from, bucket, accounts, content_kind, group)", path, a)
 		}
 		r.args = append(r.args, a)
 	}
@@ -56,9 +56,11 @@ func loadReference(path string) (reference, error) {
 
 // argValue is a named bind parameter for the range [from, to) in UTC days: prev_from starts the
 // previous period of the same length; lookback_from is 365 days before from (the default new-buyer
-// look-back), prev_lookback_from 365 days before prev_from; bucket the view's bucket ("day",
-// "week"...), so one file serves a view at every bucket size.
-func argValue(name string, from, to time.Time, bucket string) (any, bool) {
+// look-back), prev_lookback_from 365 days before prev_from. The others come from the view's query
+// model, so that one file serves the views that differ only by them, as a dashboard variable
+// would: bucket ("day", "week"...), accounts (text[], empty: all), content_kind ("live", "video",
+// "" for both) and group (the followers' "new" or "active").
+func argValue(name string, from, to time.Time, m model) (any, bool) {
 	days := int(math.Round(to.Sub(from).Hours() / 24))
 	prevFrom := from.AddDate(0, 0, -days)
 	switch name {
@@ -73,15 +75,24 @@ func argValue(name string, from, to time.Time, bucket string) (any, bool) {
 	case "prev_lookback_from":
 		return prevFrom.AddDate(0, 0, -365), true
 	case "bucket":
-		return bucket, true
+		return m.Bucket, true
+	case "accounts":
+		if m.Accounts == nil {
+			return []string{}, true
+		}
+		return m.Accounts, true
+	case "content_kind":
+		return m.ContentKind, true
+	case "group":
+		return m.Group, true
 	}
 	return nil, false
 }
 
-func (r reference) bind(from, to time.Time, bucket string) []any {
+func (r reference) bind(from, to time.Time, m model) []any {
 	out := make([]any, len(r.args))
 	for i, a := range r.args {
-		out[i], _ = argValue(a, from, to, bucket)
+		out[i], _ = argValue(a, from, to, m)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -72,3 +73,39 @@ func TestCompare(t *testing.T) {
 }
 
 func ptr(f float64) *float64 { return &f }
+
+// The arguments a reference takes from the view's query model, as a dashboard variable would pass
+// them; a view's model without them gives the plugin's defaults.
+func TestModelArguments(t *testing.T) {
+	from := time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 0, 30)
+	arg := func(v view, name string) any {
+		t.Helper()
+		a, ok := argValue(name, from, to, v.model())
+		if !ok {
+			t.Fatalf("argument %q unknown", name)
+		}
+		return a
+	}
+	one := view{json: `{"view":"summary","accounts":["2"]}`}
+	all := view{json: `{"view":"channels"}`}
+	live := view{json: `{"view":"channels","contentKind":"live","group":"active","bucket":"week"}`}
+	for _, c := range []struct {
+		v    view
+		name string
+		want string
+	}{
+		{one, "accounts", "[2]"}, {all, "accounts", "[]"},
+		{all, "content_kind", ""}, {live, "content_kind", "live"},
+		{all, "group", "new"}, {live, "group", "active"},
+		{all, "bucket", ""}, {live, "bucket", "week"},
+		{all, "prev_from", "2026-09-02 00:00:00 +0000 UTC"},
+	} {
+		if got := fmt.Sprint(arg(c.v, c.name)); got != c.want {
+			t.Errorf("%s of %s = %q, want %q", c.name, c.v.json, got, c.want)
+		}
+	}
+	if _, ok := argValue("segment", from, to, model{}); ok {
+		t.Error("an unknown argument was taken")
+	}
+}

@@ -18,11 +18,21 @@ type view struct {
 	floor string
 }
 
-// bucket is the bucket of the view's query model ("" when it has none).
-func (v view) bucket() string {
-	var m struct{ Bucket string }
+// model is what a reference SQL may take from the view's query model (reference.go, argValue).
+type model struct {
+	Bucket      string   // "" when the model has none
+	Accounts    []string // the followers' account set; empty: all accounts
+	ContentKind string   // "live", "video" or "" for both
+	Group       string   // the followers' group; "" is "new", as the plugin reads it
+}
+
+func (v view) model() model {
+	var m model
 	_ = json.Unmarshal([]byte(v.json), &m) // the models are the literals below
-	return m.Bucket
+	if m.Group == "" {
+		m.Group = "new"
+	}
+	return m
 }
 
 // interval is Grafana's suggested interval for a range of the given days (about 1000 points, rounded
@@ -48,7 +58,7 @@ var views = []view{
 	{"buyers", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "buyers_trend", "period"},
 	{"buyers", "trend/365d-weekly", `{"view":"trend","bucket":"week"}`, 365, "buyers_trend", "period"},
 	{"buyers", "channels/30d", `{"view":"channels"}`, 30, "buyers_channels_30d", "period"},
-	{"buyers", "channels/live/30d", `{"view":"channels","contentKind":"live","rankBy":"all","topN":10}`, 30, "buyers_channels_live_30d", "period"},
+	{"buyers", "channels/live/30d", `{"view":"channels","contentKind":"live","rankBy":"all","topN":10}`, 30, "buyers_channels_30d", "period"},
 	{"buyers", "products/30d", `{"view":"products"}`, 30, "buyers_products_30d", "period"},
 	{"buyers", "profile/age_band/30d", `{"view":"profile","dimension":"age_band"}`, 30, "buyers_profile_age_band_30d", "period"},
 	{"buyers", "profile/gender/30d", `{"view":"profile","dimension":"gender"}`, 30, "buyers_profile_gender_30d", "period"},
@@ -59,11 +69,11 @@ var views = []view{
 
 	{"followers", "summary/7d", `{"view":"summary"}`, 7, "followers_summary", "period"},
 	{"followers", "summary/30d", `{"view":"summary"}`, 30, "followers_summary", "period"},
-	{"followers", "summary/30d/one-account", `{"view":"summary","accounts":["2"]}`, 30, "followers_summary_one_account", "period"},
+	{"followers", "summary/30d/one-account", `{"view":"summary","accounts":["2"]}`, 30, "followers_summary", "period"},
 	{"followers", "trend/30d-daily", `{"view":"trend","bucket":"day"}`, 30, "followers_trend_daily", "period"},
 	{"followers", "trend/30d-daily-per-account", `{"view":"trend","bucket":"day","perAccount":true}`, 30, "followers_trend_daily_per_account", "period"},
 	{"followers", "channels/source/30d", `{"view":"channels"}`, 30, "followers_channels_source", "period"},
-	{"followers", "channels/source-active/30d", `{"view":"channels","group":"active"}`, 30, "followers_channels_source_active", "period"},
+	{"followers", "channels/source-active/30d", `{"view":"channels","group":"active"}`, 30, "followers_channels_source", "period"},
 	{"followers", "channels/content/30d", `{"view":"channels","channel":"content"}`, 30, "followers_channels_content", "period"},
 	{"followers", "channels/viewed_content/30d", `{"view":"channels","group":"active","channel":"viewed_content"}`, 30, "followers_channels_viewed_content", "period"},
 	{"followers", "profile/buyer_status/30d", `{"view":"profile","dimension":"buyer_status"}`, 30, "followers_profile_buyer_status", "period"},

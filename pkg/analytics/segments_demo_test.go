@@ -147,9 +147,10 @@ SELECT count(*) FROM c, s WHERE c.aov / s.aov < 0.75`, end)
 	})
 
 	t.Run("breakdowns by a score agree with the personas' statements", func(t *testing.T) {
-		// The breakdown computes the scores apart from the contacts (ScoresApart), the personas'
-		// statements over them: the same customers per value, ties (many at the same order count)
-		// included.
+		// The breakdown computes the scores apart from the contacts (ScoresApart), personas revenue
+		// and by stage over them: the same customers per value, ties (many at the same order count)
+		// included. The scores view ranks apart too, so its cells are checked against independent
+		// SQL below.
 		column := func(f *data.Frame, value, count string) map[string]float64 {
 			t.Helper()
 			vf, _ := f.FieldByName(value)

@@ -249,9 +249,10 @@ contact_stats AS (
 -- when the count does not divide. Ties (same last order, order count or revenue) are ordered by
 -- customer id descending: on a tie the lower id takes the higher score.
 {{- if .ScoresApart}}
--- For the breakdown by a score (ScoresApart), from each customer's order figures alone, joined to
--- the contacts after: the windows sort these narrow rows, not the contacts' whole rows (121 bytes
--- at 1M, each sort spilled to disk): persona breakdown 9.3 -> 7.8 s at 1M (docs/performance.md).
+-- For the breakdown by a score and the RFM score distribution (ScoresApart), from each
+-- customer's order figures alone, joined to the contacts after: the windows sort these narrow
+-- rows, not the contacts' whole rows (121 bytes at 1M, each sort spilled to disk): persona
+-- breakdown 9.3 -> 7.8 s, scores 3.4 -> 2.7 s at 1M (docs/performance.md).
 -- The customers are the contacts with a valid order, so those with a customers row.
 customer_scores AS (
     SELECT s.customer_id,
