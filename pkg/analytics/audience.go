@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // AudienceQuery is the query model of query type "audience_growth" (seed 002, SPEC §4 "Audience
@@ -88,7 +89,7 @@ func (e *Engine) audienceStatesAt(ctx context.Context, instants []time.Time) (ma
 		deltas[s] = make([]int64, n)
 	}
 	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rs, ran, err := e.queryKept(ctx, tx, audienceStatesSQL, instants, newFroms, e.shop.AtRiskDays, e.shop.LapsedDays)
 		sql = ran
 		if err != nil {
@@ -293,7 +294,7 @@ func (e *Engine) audiencePopularProducts(ctx context.Context, q AudienceQuery, p
 	customers := f.int("customers", "Customers", "short")
 	revenue := f.float("revenue", "Revenue", money)
 	args := append(e.dimensionArgs(p), raw, p.From, n)
-	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+	err = e.db.Read(ctx, func(tx database.Tx) error {
 		// The members' lines are a semi-join of the period's lines to the members, a hash join
 		// (audience_products.sql); the email statistics' members keep merge joins.
 		query := e.queryKept

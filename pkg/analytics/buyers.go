@@ -5,8 +5,9 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // BuyersQuery is the query model of query type "buyers".
@@ -125,7 +126,7 @@ func (e *Engine) bucketBuyerCounts(ctx context.Context, buckets []Period) ([]Buy
 func (e *Engine) buyerCounts(ctx context.Context, stmt twoWays, froms, tos []time.Time, args ...any) ([]BuyerCounts, string, error) {
 	out := make([]BuyerCounts, len(froms))
 	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		var err error
 		if sql, err = stmt.pick(ctx, tx, froms, tos); err != nil {
 			return err

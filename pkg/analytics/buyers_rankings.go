@@ -6,8 +6,8 @@ import (
 	"sort"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
@@ -123,7 +123,7 @@ func (r contentRow) rankValue(by string) float64 {
 
 func (e *Engine) contentFigures(ctx context.Context, p Period) (contentFigures, error) {
 	var out contentFigures
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		var err error
 		if out.sql, err = buyersChannelsSQL.pickOne(ctx, tx, p); err != nil {
 			return err
@@ -166,7 +166,7 @@ func (e *Engine) buyersProducts(ctx context.Context, q BuyersQuery, p Period) (d
 	f.int("repeat_buyers", "Repeat buyers", "short")
 	f.int("buyers", "Buyers", "short")
 	var sql string
-	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+	err = e.db.Read(ctx, func(tx database.Tx) error {
 		var err error
 		if sql, err = buyersProductsSQL.pickOne(ctx, tx, p); err != nil {
 			return err

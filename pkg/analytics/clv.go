@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/clv"
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // CLVQuery is the query model of query type "clv": predicted customer lifetime value from the
@@ -221,7 +221,7 @@ func (e *Engine) clvInputs(ctx context.Context, asOf time.Time, fn func(clvInput
 // split: the caller then reads every customer at once.
 func (e *Engine) clvReadRanges(ctx context.Context, asOf time.Time) ([][2]int64, error) {
 	var ranges [][2]int64
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		var idType string
 		if err := tx.QueryRow(ctx, `SELECT format_type(a.atttypid, NULL) FROM pg_attribute a WHERE a.attrelid = 'orders'::regclass AND a.attname = 'customer_id'`).Scan(&idType); err != nil {
 			return err
@@ -253,7 +253,7 @@ func (e *Engine) clvReadRanges(ctx context.Context, asOf time.Time) ([][2]int64,
 func (e *Engine) clvRead(ctx context.Context, stmt twoWays, args []any, emit func([]clvInput) error) (string, error) {
 	const batchSize = 4096
 	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rs, ran, err := e.queryKept(ctx, tx, stmt, args...)
 		sql = ran
 		if err != nil {

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/clv"
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // rankedCustomer is one customer of the customers and at_risk tables.
@@ -199,7 +199,7 @@ func (e *Engine) predictedByDimension(ctx context.Context, d customerDimension, 
 	pr := newPredictor(f, h)
 	out := map[string]*segmentForecast{}
 	args := append(e.dimensionArgs(p), e.shop.Location.String(), e.shop.endDay(p.To))
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rs, ran, err := e.queryKept(ctx, tx, stmt, args...)
 		sql = ran
 		if err != nil {
@@ -363,7 +363,7 @@ func (e *Engine) clvHoldout(ctx context.Context, q CLVQuery, p Period) (data.Fra
 	}
 	buckets := make([]bucket, holdoutTopBucket+1)
 	var sql string
-	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+	err = e.db.Read(ctx, func(tx database.Tx) error {
 		rs, ran, err := e.queryMerged(ctx, tx, clvHoldoutSQL, cal, e.shop.Location.String(), e.shop.endDay(cal), p.To)
 		sql = ran
 		if err != nil {

@@ -5,8 +5,9 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // CustomersQuery is the query model of query type "customers" (the customer report of seed 001).
@@ -87,7 +88,7 @@ func (e *Engine) customerCountsFor(ctx context.Context, periods []Period) ([]cus
 	}
 	out := make([]customerCounts, len(periods))
 	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		var err error
 		if sql, err = customersByPeriodSQL.pick(ctx, tx, froms, tos); err != nil {
 			return err
@@ -349,7 +350,7 @@ func (e *Engine) customersAcquisition(ctx context.Context, q CustomersQuery, p P
 	}
 	acq := make([]customerAcquisition, n)
 	var sql string
-	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+	err = e.db.Read(ctx, func(tx database.Tx) error {
 		var err error
 		if sql, err = customersAcquisitionSQL.pick(ctx, tx, rangeFroms, rangeTos); err != nil {
 			return err

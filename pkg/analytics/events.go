@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // EventsQuery is the query model of query type "customer_events".
@@ -156,7 +157,7 @@ func (e *Engine) eventCounts(ctx context.Context, ranges [][]Period) ([][]EventC
 		}
 	}
 	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		var err error
 		if sql, err = eventsByPeriodSQL.pick(ctx, tx, froms, tos); err != nil {
 			return err
@@ -334,7 +335,7 @@ func (e *Engine) lifecycleGroupsFor(ctx context.Context, periods []Period) ([]li
 	}
 	out := make([]lifecycleGroups, len(periods))
 	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		var err error
 		if sql, err = eventsNewReturningLapsedSQL.pick(ctx, tx, checkFroms, checkTos); err != nil {
 			return err

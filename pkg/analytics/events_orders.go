@@ -6,7 +6,8 @@ import (
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // eventsGroup is one way to group the orders behind an event. Value (and Key) are fixed SQL
@@ -127,7 +128,7 @@ func (e *Engine) eventsOrders(ctx context.Context, q EventsQuery, p Period) (dat
 	units := f.int("units", "Units sold", "short")
 	customers := f.int("customers", "Unique customers", "short")
 	revenue := f.float("revenue", "Revenue", e.shop.MoneyUnit())
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		if g.Attribute {
 			// A key no product has would group every order as unknown: say so instead.
 			var known bool

@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // FollowersQuery is the query model of query type "followers".
@@ -128,7 +129,7 @@ func (e *Engine) followerCountsFor(ctx context.Context, periods []Period, accoun
 		froms[i], tos[i] = p.From, p.To
 	}
 	var out []followerSeries
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rows, err := tx.Query(ctx, followersTrendSQL, froms, tos, accountIDs(accounts), perAccount)
 		if err != nil {
 			return err
@@ -164,7 +165,7 @@ func (e *Engine) followerCountsFor(ctx context.Context, periods []Period, accoun
 // followerCountsOf computes the follower groups of one period with their revenue.
 func (e *Engine) followerCountsOf(ctx context.Context, p Period, accounts []string) (followerCounts, error) {
 	var c followerCounts
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rows, err := tx.Query(ctx, followersByPeriodSQL, p.From, p.To, accountIDs(accounts))
 		if err != nil {
 			return err

@@ -6,7 +6,8 @@ import (
 	"sort"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 var (
@@ -78,7 +79,7 @@ func (e *Engine) followersChannels(ctx context.Context, q FollowersQuery, p Peri
 func (e *Engine) followersBySource(ctx context.Context, q FollowersQuery, p Period, g string) (*data.Frame, error) {
 	counts := map[string]int64{}
 	var total int64
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rows, err := tx.Query(ctx, followersSourcesSQL, p.From, p.To, accountIDs(q.Accounts), g)
 		if err != nil {
 			return err
@@ -149,7 +150,7 @@ func (e *Engine) followersByContent(ctx context.Context, q FollowersQuery, p Per
 	kind := f.str("kind", "Kind")
 	account := f.str("account", "Account")
 	newF := f.int("new_followers", "New followers", "short")
-	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+	err = e.db.Read(ctx, func(tx database.Tx) error {
 		rows, err := tx.Query(ctx, followersContentSQL, p.From, p.To, accountIDs(q.Accounts), q.ContentKind, n)
 		if err != nil {
 			return err
@@ -192,7 +193,7 @@ func (e *Engine) followersByViewedContent(ctx context.Context, q FollowersQuery,
 	account := f.str("account", "Account")
 	activeF := f.int("active_followers", "Active followers", "short")
 	views := f.int("views", "Views by active followers", "short")
-	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+	err = e.db.Read(ctx, func(tx database.Tx) error {
 		rows, err := tx.Query(ctx, followersViewedContentSQL, p.From, p.To, accountIDs(q.Accounts), q.ContentKind, n)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/contract"
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // twoWays is a statement in its two forms: probe reads the required contract alone (each buyer
@@ -45,7 +46,7 @@ var historyAgreesSQL = statement("history_agrees")
 // complete and readable, and either kept by the contract's triggers or found to agree with orders
 // in every one of the periods; probe otherwise, so a missing or stale history costs speed, never
 // a wrong number.
-func (s twoWays) pick(ctx context.Context, tx pgx.Tx, froms, tos []time.Time) (string, error) {
+func (s twoWays) pick(ctx context.Context, tx database.Tx, froms, tos []time.Time) (string, error) {
 	if s.probe == s.history { // the statement does not read the history
 		return s.probe, nil
 	}
@@ -73,7 +74,7 @@ type historyState struct {
 	zone           string
 }
 
-func readHistoryState(ctx context.Context, tx pgx.Tx, withZone bool) (historyState, error) {
+func readHistoryState(ctx context.Context, tx database.Tx, withZone bool) (historyState, error) {
 	var st historyState
 	var zoned bool
 	if err := tx.QueryRow(ctx, contract.HistoryStateSQL).Scan(&st.complete, &st.kept, &zoned); err != nil {
@@ -88,7 +89,7 @@ func readHistoryState(ctx context.Context, tx pgx.Tx, withZone bool) (historySta
 }
 
 // pickOne is pick for a single period.
-func (s twoWays) pickOne(ctx context.Context, tx pgx.Tx, p Period) (string, error) {
+func (s twoWays) pickOne(ctx context.Context, tx database.Tx, p Period) (string, error) {
 	return s.pick(ctx, tx, []time.Time{p.From}, []time.Time{p.To})
 }
 
@@ -96,7 +97,7 @@ func (s twoWays) pickOne(ctx context.Context, tx pgx.Tx, p Period) (string, erro
 // segments, value bands, personas, audience and predicted CLV figures): a history the shop keeps
 // cannot be checked against orders for all time cheaply, so only one kept by the triggers is
 // read, and a form that reads purchase days only when they are days of the shop's zone.
-func (s twoWays) pickKept(ctx context.Context, tx pgx.Tx, zone string) (string, error) {
+func (s twoWays) pickKept(ctx context.Context, tx database.Tx, zone string) (string, error) {
 	if s.probe == s.history {
 		return s.probe, nil
 	}
@@ -109,7 +110,7 @@ func (s twoWays) pickKept(ctx context.Context, tx pgx.Tx, zone string) (string, 
 
 // queryKept runs the form of stmt that pickKept chooses in tx (settled when it can), returning its
 // rows and its text.
-func (e *Engine) queryKept(ctx context.Context, tx pgx.Tx, stmt twoWays, args ...any) (pgx.Rows, string, error) {
+func (e *Engine) queryKept(ctx context.Context, tx database.Tx, stmt twoWays, args ...any) (pgx.Rows, string, error) {
 	sql, err := stmt.pickKept(ctx, tx, e.shop.Location.String())
 	if err == nil && sql == stmt.history {
 		sql, err = stmt.settle(ctx, tx, args)
@@ -131,7 +132,7 @@ const historyLastOrderSQL = "SELECT max(placed_at) FROM order_history"
 // the last order: there the second part of last_rows is empty, but PostgreSQL 15 reads a UNION
 // ALL as a plain Append, which then has to be sorted by customer for the merge joins (827k rows
 // at 1M: 0.1-0.25 s of a statement). tx is repeatable read, so the answer holds for it.
-func (s twoWays) settle(ctx context.Context, tx pgx.Tx, args []any) (string, error) {
+func (s twoWays) settle(ctx context.Context, tx database.Tx, args []any) (string, error) {
 	if s.settled == s.history || len(args) == 0 {
 		return s.history, nil
 	}
@@ -157,7 +158,7 @@ func (s twoWays) settle(ctx context.Context, tx pgx.Tx, args []any) (string, err
 // bands, personas, audience overviews and the CLV holdout. Not used where a statement is worse
 // with it (the audience states over many instants, the CLV inputs per dimension). SET LOCAL: it
 // lasts until the transaction, which runs only this statement, ends.
-func (e *Engine) queryMerged(ctx context.Context, tx pgx.Tx, stmt twoWays, args ...any) (pgx.Rows, string, error) {
+func (e *Engine) queryMerged(ctx context.Context, tx database.Tx, stmt twoWays, args ...any) (pgx.Rows, string, error) {
 	if err := withoutHashJoins(ctx, tx); err != nil {
 		return nil, "", err
 	}
@@ -165,7 +166,7 @@ func (e *Engine) queryMerged(ctx context.Context, tx pgx.Tx, stmt twoWays, args 
 }
 
 // withoutHashJoins turns hash joins off for the rest of tx (SET LOCAL), which runs one statement.
-func withoutHashJoins(ctx context.Context, tx pgx.Tx) error {
+func withoutHashJoins(ctx context.Context, tx database.Tx) error {
 	_, err := tx.Exec(ctx, "SET LOCAL enable_hashjoin = off")
 	return err
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // Option is one choice of a dashboard variable.
@@ -57,7 +59,7 @@ func (e *Engine) list(ctx context.Context, q ListQuery) ([]Option, string, error
 		args = append(args, accounts)
 	}
 	var out []Option
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		if q.List == "stores" {
 			var indexed bool
 			if err := tx.QueryRow(ctx, storeIndexSQL).Scan(&indexed); err != nil {
@@ -138,7 +140,7 @@ func (e *Engine) dimensionValueOptions(ctx context.Context, name string, p Perio
 		}
 		// Only the values and their sizes: not the breakdown's figures and predictions.
 		sizes := map[string]int64{}
-		err := e.db.Read(ctx, func(tx pgx.Tx) error {
+		err := e.db.Read(ctx, func(tx database.Tx) error {
 			rs, ran, err := e.queryMerged(ctx, tx, segmentValuesSQL[d.Name], e.dimensionArgs(p)...)
 			sql = ran
 			if err != nil {

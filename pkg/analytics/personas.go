@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // PersonasQuery is the query model of query type "personas" (the RFM persona dashboard of seed 004).
@@ -122,7 +123,7 @@ func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, er
 	rows := map[string]row{}
 	var total float64
 	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rs, ran, err := e.queryMerged(ctx, tx, personasRevenueSQL, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {
@@ -170,7 +171,7 @@ func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, er
 func (e *Engine) personasByStage(ctx context.Context, p Period) (data.Frames, error) {
 	counts := map[[2]string]int64{}
 	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rs, ran, err := e.queryMerged(ctx, tx, personaStagesSQL, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {
@@ -210,7 +211,7 @@ func (e *Engine) rfmScores(ctx context.Context, p Period) (data.Frames, error) {
 	counts := map[[3]int64]int64{}
 	var total int64
 	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rs, ran, err := e.queryMerged(ctx, tx, rfmScoresSQL, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {

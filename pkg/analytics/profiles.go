@@ -7,7 +7,8 @@ import (
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // profileDimension is one way to describe a group of customers. expr is a fixed SQL expression
@@ -132,7 +133,7 @@ type profileCounts struct {
 // counts. merged runs the history form without hash joins.
 func (e *Engine) queryProfile(ctx context.Context, what string, stmt twoWays, p Period, dim profileDimension, merged bool, args ...any) (profileCounts, error) {
 	res := profileCounts{counts: map[string]map[string]int64{}}
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		var err error
 		if res.sql, err = stmt.pickOne(ctx, tx, p); err != nil {
 			return err

@@ -5,8 +5,9 @@ import (
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // SegmentsQuery is the query model of query type "segments": the contacts as of the period's end
@@ -104,7 +105,7 @@ func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metr
 		predicted, notice, err = e.segmentPredictions(ctx, d, p)
 		return err
 	})
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rs, ran, err := e.queryMerged(ctx, tx, stmt, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {
@@ -222,7 +223,7 @@ func (e *Engine) segmentMatrix(ctx context.Context, q SegmentsQuery, p Period) (
 	counts := map[[2]string]int64{}
 	size1, size2 := map[string]int64{}, map[string]int64{}
 	var total int64
-	err = e.db.Read(ctx, func(tx pgx.Tx) error {
+	err = e.db.Read(ctx, func(tx database.Tx) error {
 		rs, ran, err := e.queryMerged(ctx, tx, stmt, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {

@@ -4,7 +4,8 @@ import (
 	"context"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // ValueBandsQuery is the query model of query type "value_bands": the customer-value snapshot of
@@ -55,7 +56,7 @@ func (e *Engine) valueBandsSnapshot(ctx context.Context, q ValueBandsQuery, p Pe
 	var allContacts int64
 	var allRevenue float64
 	var sql string
-	err := e.db.Read(ctx, func(tx pgx.Tx) error {
+	err := e.db.Read(ctx, func(tx database.Tx) error {
 		rs, ran, err := e.queryMerged(ctx, tx, valueBandsSQL, e.dimensionArgs(p)...)
 		sql = ran
 		if err != nil {

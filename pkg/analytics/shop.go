@@ -9,13 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // Reader runs fn in a read-only transaction whose search path is the contract schema
 // (database.DB implements it).
 type Reader interface {
-	Read(ctx context.Context, fn func(tx pgx.Tx) error) error
+	Read(ctx context.Context, fn func(tx database.Tx) error) error
 }
 
 // Shop holds the shop's definitions: the datasource settings that change what a number means.

@@ -6,12 +6,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
 // Reader runs fn in a read-only transaction (database.DB implements it).
 type Reader interface {
-	Read(ctx context.Context, fn func(tx pgx.Tx) error) error
+	Read(ctx context.Context, fn func(tx database.Tx) error) error
 }
 
 // Report is what a database has of the contract.
@@ -178,7 +178,7 @@ func Check(ctx context.Context, db Reader, schema string) (Report, error) {
 	have := map[string]map[string]bool{}
 	kinds := map[string]string{}
 	indexes := map[string]bool{}
-	err := db.Read(ctx, func(tx pgx.Tx) error {
+	err := db.Read(ctx, func(tx database.Tx) error {
 		if err := tx.QueryRow(ctx, "SELECT current_setting('server_version')").Scan(&r.Version); err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
 )
 
@@ -167,7 +168,7 @@ CREATE INDEX order_history_last ON commerce.order_history ((coalesce(next_placed
 func TestReadOnlyEvenAsSuperuser(t *testing.T) {
 	dsn := pgtest.NewContractDatabase(t)
 	d := newInstance(t, settingsFor(t, dsn))
-	err := d.db.Read(context.Background(), func(tx pgx.Tx) error {
+	err := d.db.Read(context.Background(), func(tx database.Tx) error {
 		_, err := tx.Exec(context.Background(), `INSERT INTO customers (customer_id, created_at) VALUES (1, now())`)
 		return err
 	})
@@ -182,7 +183,7 @@ func TestStatementTimeout(t *testing.T) {
 	js["statementTimeoutSeconds"] = 1
 	d := newInstance(t, js)
 	start := time.Now()
-	err := d.db.Read(context.Background(), func(tx pgx.Tx) error {
+	err := d.db.Read(context.Background(), func(tx database.Tx) error {
 		_, err := tx.Exec(context.Background(), `SELECT pg_sleep(30)`)
 		return err
 	})
@@ -234,7 +235,7 @@ func TestCancelledRequestCancelsTheQuery(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- d.db.Read(ctx, func(tx pgx.Tx) error {
+		done <- d.db.Read(ctx, func(tx database.Tx) error {
 			_, err := tx.Exec(ctx, `SELECT pg_sleep(20) /* cancel-me */`)
 			return err
 		})

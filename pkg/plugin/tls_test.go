@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/contract"
+	"github.com/storelens/customer-analytics-datasource/pkg/database"
 	"github.com/storelens/customer-analytics-datasource/pkg/pgserver"
 )
 
@@ -120,7 +121,7 @@ func TestTLSModes(t *testing.T) {
 	}
 	encrypted := func(d *Datasource) bool {
 		var ssl bool
-		err := d.db.Read(ctx, func(tx pgx.Tx) error {
+		err := d.db.Read(ctx, func(tx database.Tx) error {
 			return tx.QueryRow(ctx, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").Scan(&ssl)
 		})
 		if err != nil {
