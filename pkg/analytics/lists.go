@@ -29,9 +29,12 @@ type ListQuery struct {
 
 var listStatements = map[string]string{
 	"accounts": statement("list_accounts"),
-	"content":  statement("list_content"),
+	"content":  expand(sqlTemplates, "list_content", struct{ Accounts bool }{false}),
 	"stores":   statement("list_stores"),
 }
+
+// listContentOfAccountsSQL is the content list of some accounts.
+var listContentOfAccountsSQL = expand(sqlTemplates, "list_content", struct{ Accounts bool }{true})
 
 var (
 	storeIndexSQL     = statement("store_index")
@@ -51,12 +54,9 @@ func (e *Engine) list(ctx context.Context, q ListQuery) ([]Option, string, error
 		return nil, "", invalidf("unknown list %q: use accounts, content, stores, dimensions or dimension_values", q.List)
 	}
 	var args []any
-	if q.List == "content" {
-		accounts := q.Accounts
-		if accounts == nil {
-			accounts = []string{}
-		}
-		args = append(args, accounts)
+	if q.List == "content" && len(q.Accounts) > 0 {
+		sql = listContentOfAccountsSQL
+		args = append(args, q.Accounts)
 	}
 	var out []Option
 	err := e.db.Read(ctx, func(tx database.Tx) error {
