@@ -196,6 +196,57 @@ func measure(ctx context.Context, runs int, budget time.Duration, fn func() erro
 	return t
 }
 
+// timed is one thing measureInTurn times: fn, until its budget is spent.
+type timed struct {
+	budget time.Duration
+	fn     func() error
+}
+
+// measureInTurn times several things in turn: each once untimed (warm-up; the first failing
+// stops the others, which are not run), then rounds of one timed run of each, up to runs rounds,
+// a thing leaving the rounds once its budget is spent (at least one timed run each). A thing
+// that fails keeps its error and leaves the rounds.
+func measureInTurn(ctx context.Context, runs int, things []timed) []timing {
+	out := make([]timing, len(things))
+	spent := make([]time.Duration, len(things))
+	for i, th := range things {
+		if err := th.fn(); err != nil {
+			out[i].err = err
+			if i == 0 {
+				for j := 1; j < len(things); j++ {
+					out[j].err = fmt.Errorf("not run: %w", err)
+				}
+				return out
+			}
+		}
+	}
+	for r := 0; r < runs; r++ {
+		busy := false
+		for i, th := range things {
+			if out[i].err != nil || (r > 0 && spent[i] > th.budget) {
+				continue
+			}
+			if ctx.Err() != nil {
+				out[i].err = ctx.Err()
+				continue
+			}
+			s := time.Now()
+			if err := th.fn(); err != nil {
+				out[i].err = err
+				continue
+			}
+			d := time.Since(s)
+			out[i].runs = append(out[i].runs, d)
+			spent[i] += d
+			busy = true
+		}
+		if !busy {
+			break
+		}
+	}
+	return out
+}
+
 // readPool is the connection pool of the reference and floor queries: what Grafana's PostgreSQL
 // datasource would hold. Each statement runs in a read-only transaction with the plugin's own
 // session settings (work_mem 64MB, JIT off; see pkg/database), so the comparison is SQL against SQL.
@@ -306,27 +357,45 @@ func runSuite(ctx context.Context, o options) error {
 		tr := o.rangeOf(v.days)
 		q := backend.DataQuery{RefID: "A", QueryType: v.qt, JSON: []byte(v.json), TimeRange: tr, Interval: interval(v.days), MaxDataPoints: 1000}
 		var last *backend.QueryDataResponse
-		pt := measure(ctx, o.runs, o.budget/2, func() error {
+		plugin := func() error {
 			r, err := queryOnce(ctx, d, []backend.DataQuery{q})
 			last = r
 			return err
-		})
+		}
 		args := []any{tr.From, tr.To}
 		refCell, floorCell, vsRef, vsFloor, check := "-", "-", "-", "-", "-"
-		var rt timing
-		if v.ref != "" && pt.err == nil {
-			ref, err := loadReference(filepath.Join(o.refDir, v.ref+".sql"))
-			if err != nil {
-				rt.err = err
-			} else {
+		// The plugin, its reference and its floor are timed in turn, one run of each per round,
+		// so that the ratios compare runs made under the same load of a shared machine (its speed
+		// was seen to change by half from one minute to the next).
+		things := []timed{{budget: o.budget / 2, fn: plugin}}
+		var cols []string
+		var rows [][]any
+		var ref reference
+		refAt, floorAt := -1, -1
+		var refErr error
+		if v.ref != "" {
+			if ref, refErr = loadReference(filepath.Join(o.refDir, v.ref+".sql")); refErr == nil {
 				refArgs := ref.bind(tr.From, tr.To, v.model())
-				var cols []string
-				var rows [][]any
-				rt = measure(ctx, o.runs, o.budget*2/5, func() error {
+				refAt = len(things)
+				things = append(things, timed{budget: o.budget * 2 / 5, fn: func() error {
 					var err error
 					cols, rows, err = readRows(ctx, pool, ref.sql, refArgs)
 					return err
-				})
+				}})
+			}
+		}
+		if sql, ok := floorSQL(v.floor); ok {
+			floorAt = len(things)
+			things = append(things, timed{budget: o.budget / 10, fn: func() error { _, _, err := readRows(ctx, pool, sql, args); return err }})
+		}
+		ts := measureInTurn(ctx, o.runs, things)
+		pt := ts[0]
+		var rt timing
+		if v.ref != "" && pt.err == nil {
+			if refErr != nil {
+				rt.err = refErr
+			} else {
+				rt = ts[refAt]
 				if rt.err == nil {
 					if diffs := compare(cols, ref.keys, rows, last.Responses["A"].Frames); len(diffs) > 0 {
 						check = "MISMATCH"
@@ -346,9 +415,8 @@ func runSuite(ctx context.Context, o options) error {
 				vsRef = ratioText(pt.p(0.5), rt.p(0.5))
 			}
 		}
-		if sql, ok := floorSQL(v.floor); ok && pt.err == nil {
-			ft := measure(ctx, o.runs, o.budget/10, func() error { _, _, err := readRows(ctx, pool, sql, args); return err })
-			if ft.err == nil {
+		if floorAt >= 0 && pt.err == nil {
+			if ft := ts[floorAt]; ft.err == nil {
 				floorCell = ms(ft.p(0.5))
 				vsFloor = ratioText(pt.p(0.5), ft.p(0.5))
 			}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMeasureInTurn pins the order of the timed runs (one of each thing per round, so the ratios
+// compare runs made under the same load), the budgets and the errors.
+func TestMeasureInTurn(t *testing.T) {
+	ctx := context.Background()
+	var order []string
+	thing := func(name string, sleep time.Duration, failAt int) timed {
+		n := 0
+		return timed{budget: 5 * time.Millisecond, fn: func() error {
+			n++
+			order = append(order, name)
+			if n == failAt {
+				return errors.New(name + " broke")
+			}
+			time.Sleep(sleep)
+			return nil
+		}}
+	}
+
+	order = nil
+	ts := measureInTurn(ctx, 3, []timed{thing("p", 0, 0), thing("r", 0, 0), thing("f", 0, 0)})
+	if got := strings.Join(order, ""); got != "prfprfprfprf" {
+		t.Errorf("order %q, want warm-ups then rounds of one run each (prfprfprfprf)", got)
+	}
+	for i, tm := range ts {
+		if tm.err != nil || len(tm.runs) != 3 {
+			t.Errorf("thing %d: %d runs, err %v; want 3 runs", i, len(tm.runs), tm.err)
+		}
+	}
+
+	// A thing whose budget is spent leaves the rounds after its first timed run; the others go on.
+	order = nil
+	ts = measureInTurn(ctx, 3, []timed{thing("p", 0, 0), thing("r", 10*time.Millisecond, 0)})
+	if got := strings.Join(order, ""); got != "prprpp" {
+		t.Errorf("order %q, want prprpp", got)
+	}
+	if len(ts[0].runs) != 3 || len(ts[1].runs) != 1 {
+		t.Errorf("runs %d and %d, want 3 and 1", len(ts[0].runs), len(ts[1].runs))
+	}
+
+	// The first thing failing its warm-up stops the others; another failing keeps its error alone.
+	order = nil
+	ts = measureInTurn(ctx, 3, []timed{thing("p", 0, 1), thing("r", 0, 0)})
+	if got := strings.Join(order, ""); got != "p" || ts[0].err == nil || ts[1].err == nil {
+		t.Errorf("order %q, errors %v and %v; want p alone and both failed", got, ts[0].err, ts[1].err)
+	}
+	order = nil
+	ts = measureInTurn(ctx, 3, []timed{thing("p", 0, 0), thing("r", 0, 3)})
+	if got := strings.Join(order, ""); got != "prprprp" || ts[0].err != nil || len(ts[0].runs) != 3 || ts[1].err == nil || len(ts[1].runs) != 1 {
+		t.Errorf("order %q, plugin %d runs err %v, reference %d runs err %v; want prprprp, 3 and the reference's error after 1", got, len(ts[0].runs), ts[0].err, len(ts[1].runs), ts[1].err)
+	}
+}
