@@ -51,6 +51,7 @@ func main() {
 	var o options
 	var only string
 	var load bool
+	var dsnB string
 	var rate float64
 	var duration time.Duration
 	flag.StringVar(&o.dsn, "dsn", os.Getenv("BENCH_DSN"), "DSN of the database holding the demo shop (superuser or a reader of schema commerce)")
@@ -63,6 +64,7 @@ func main() {
 	flag.IntVar(&o.timeout, "timeout", 600, "the plugin's statement timeout in seconds while benchmarking")
 	endS := flag.String("end", pgtest.DemoEnd.Format("2006-01-02"), "the shop's last day (exclusive end of every range), UTC")
 	describe := flag.Bool("describe", false, "print the frames of the selected views (field names and first rows) instead of timing them")
+	flag.StringVar(&dsnB, "ab", "", "A/B instead of the suite: time each view through the plugin on -dsn (A) and on this DSN (B), a copy of the same shop, in turn, and check their frames agree")
 	flag.BoolVar(&load, "load", false, "run the load benchmark instead of the suite")
 	flag.Float64Var(&rate, "rate", 5, "load benchmark: requests per second")
 	flag.DurationVar(&duration, "duration", 60*time.Second, "load benchmark: how long")
@@ -83,6 +85,8 @@ func main() {
 	defer stop()
 	if *describe {
 		err = runDescribe(ctx, o)
+	} else if dsnB != "" {
+		err = runAB(ctx, o, dsnB)
 	} else if load {
 		err = runLoad(ctx, o, rate, duration)
 	} else {
