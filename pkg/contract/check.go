@@ -136,7 +136,7 @@ func IndexNames() []string {
 }
 
 // HistoryIndexes are the indexes history.sql builds on order_history.
-var HistoryIndexes = []string{"order_history_period", "order_history_first", "order_history_customer_id", "order_history_next", "order_history_current"}
+var HistoryIndexes = []string{"order_history_period", "order_history_first", "order_history_customer_id", "order_history_followed", "order_history_current"}
 
 // HistoryStateSQL reads, for the contract schema on the search path, whether order_history has
 // every column of HistoryColumns and may be read (complete), whether it is kept by history.sql's triggers

@@ -135,10 +135,10 @@ func TestHealthReportsCapabilitiesAndIndexes(t *testing.T) {
 		t.Errorf("health message %q names history indexes, but history.sql built them all", h.Message)
 	}
 	// A history built by an earlier history.sql: its expression index instead of the two new ones.
-	pgtest.Exec(t, dsn, `DROP INDEX commerce.order_history_current; DROP INDEX commerce.order_history_next;
+	pgtest.Exec(t, dsn, `DROP INDEX commerce.order_history_current; DROP INDEX commerce.order_history_followed;
 CREATE INDEX order_history_last ON commerce.order_history ((coalesce(next_placed_at, 'infinity')))`)
 	h, _ = d.CheckHealth(context.Background(), &backend.CheckHealthRequest{})
-	for _, want := range []string{"Missing order history indexes", "order_history_current, order_history_next", "run history.sql again", "VACUUM order_history"} {
+	for _, want := range []string{"Missing order history indexes", "order_history_current, order_history_followed", "run history.sql again", "VACUUM order_history"} {
 		if !strings.Contains(h.Message, want) {
 			t.Errorf("health message %q lacks %q", h.Message, want)
 		}

@@ -30,7 +30,7 @@ WITH params AS NOT MATERIALIZED (
 valid_orders AS (
 {{- if history}}
     -- order_history carries both times: only the rows whose next order (if any) comes at or after
-    -- the first instant can cover one, found through order_history_next and order_history_current;
+    -- the first instant can cover one, found through order_history_followed and order_history_current;
     -- no window pass.
     SELECT h.customer_id, h.placed_at, h.next_placed_at AS next_at, h.first_placed_at AS first_at
     FROM params p

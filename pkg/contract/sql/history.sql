@@ -134,7 +134,8 @@ DROP INDEX IF EXISTS order_history_period;
 DROP INDEX IF EXISTS order_history_first;
 DROP INDEX IF EXISTS order_history_customer_id;
 DROP INDEX IF EXISTS order_history_last; -- the expression index of earlier versions
-DROP INDEX IF EXISTS order_history_next;
+DROP INDEX IF EXISTS order_history_next; -- the next-order index of earlier versions (all rows)
+DROP INDEX IF EXISTS order_history_followed;
 DROP INDEX IF EXISTS order_history_current;
 TRUNCATE order_history;
 UPDATE order_history_zone SET built_zone = zone;
@@ -181,8 +182,11 @@ CREATE INDEX order_history_first ON order_history (placed_at) INCLUDE (earlier_o
 -- (every customer's current last row, which is the one for any t after their last order), and
 -- the few whose next order is at or after t. The first part is a partial index that holds every
 -- column they read, so they come from it alone (index-only, in customer order), without visiting
--- the table's pages, where they lie one in every ~10 rows.
-CREATE INDEX order_history_next ON order_history (next_placed_at);
+-- the table's pages, where they lie one in every ~10 rows. The second part's index leaves out the
+-- rows with no next order: with them in it, the planner took it for the first part whenever the
+-- table is in time order (those rows then lie together at its end), and read every page of the
+-- table instead of the covering index (1.5x slower personas and predicted CLV, nineteenth round).
+CREATE INDEX order_history_followed ON order_history (next_placed_at) WHERE next_placed_at IS NOT NULL;
 CREATE INDEX order_history_current ON order_history (customer_id)
     INCLUDE (placed_at, total, earlier_orders, earlier_revenue, first_placed_at, second_placed_at, purchase_days, first_day_revenue, first_channel, first_store_id)
     WHERE next_placed_at IS NULL;
