@@ -89,6 +89,14 @@ func TestFrameDifference(t *testing.T) {
 			t.Errorf("%s differs, but frameDifference saw no difference", name)
 		}
 	}
+	// A timing (a field in seconds) is not an answer: it differs from run to run.
+	timing := func(sec float64) *data.Frame {
+		f := data.NewField("fit_seconds", nil, []float64{sec}).SetConfig(&data.FieldConfig{Unit: "s"})
+		return data.NewFrame("f", a.Fields[0], f)
+	}
+	if d := frameDifference(resp(timing(4.56)), resp(timing(4.88))); d != "" {
+		t.Errorf("two timings: %s, want the same", d)
+	}
 	var null *float64
 	nulls := data.NewFrame("f", data.NewField("n", nil, []int64{3}), data.NewField("x", nil, []*float64{null}), a.Fields[2])
 	if d := frameDifference(resp(a), resp(nulls)); d == "" {
