@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -339,14 +340,32 @@ func (c *customerSource) Values() ([]any, error) {
 func (c *customerSource) Err() error { return nil }
 
 // SettleVisibility vacuums again each table of the contract schema whose visibility map is
-// incomplete, so index-only scans read no heap pages, as on a shop autovacuum has long visited.
-// It first flushes the WAL (a synchronous commit flushes every record before its own), so the
-// hint bits VACUUM needs can be set (see Load). Load calls it for tables that other sessions'
-// asynchronous commits held back; Magefile for bench shops loaded before Load committed
-// synchronously. Progress lines go to progress (nil: none).
+// incomplete by pg_class.relallvisible, so index-only scans read no heap pages, as on a shop
+// autovacuum has long visited. It first flushes the WAL (a synchronous commit flushes every
+// record before its own), so the hint bits VACUUM needs can be set (see Load). Load calls it for
+// tables that other sessions' asynchronous commits held back, right after its own VACUUM, when
+// relallvisible is fresh. Progress lines go to progress (nil: none).
 func SettleVisibility(ctx context.Context, conn *pgx.Conn, progress io.Writer) error {
-	rows, err := conn.Query(ctx, `SELECT c.oid::regclass::text FROM pg_class c
-		WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'r' AND c.relallvisible < c.relpages`, contract.DefaultSchema)
+	return vacuumTables(ctx, conn, progress, `SELECT c.oid::regclass::text FROM pg_class c
+		WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'r' AND c.relallvisible < c.relpages
+		ORDER BY 1`, "its visibility map was incomplete")
+}
+
+// VacuumSchema vacuums every table of the contract schema, for a shop loaded earlier and used
+// since (the benchmark's, reused). relallvisible cannot tell whether such a shop's visibility map
+// is complete: it is set by VACUUM and ANALYZE only, and any write since, even one rolled back,
+// clears the bits of the pages it touched (a trigger experiment on the bench shop left 285k of
+// the order history's 827k current rows to be read from the heap). VACUUM skips the pages still
+// all-visible, so on an untouched 1M shop this takes about half a second.
+func VacuumSchema(ctx context.Context, conn *pgx.Conn, progress io.Writer) error {
+	return vacuumTables(ctx, conn, progress, `SELECT c.oid::regclass::text FROM pg_class c
+		WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'r'
+		ORDER BY 1`, "a reused shop")
+}
+
+// vacuumTables vacuums the tables the query names (it takes the schema as $1), after a WAL flush.
+func vacuumTables(ctx context.Context, conn *pgx.Conn, progress io.Writer, query, why string) error {
+	rows, err := conn.Query(ctx, query, contract.DefaultSchema)
 	if err != nil {
 		return fmt.Errorf("visibility map: %w", err)
 	}
@@ -360,14 +379,15 @@ func SettleVisibility(ctx context.Context, conn *pgx.Conn, progress io.Writer) e
 	if err := flushWAL(ctx, conn); err != nil {
 		return fmt.Errorf("visibility map: %w", err)
 	}
+	start := time.Now()
 	for _, t := range tables {
-		if progress != nil {
-			fmt.Fprintf(progress, "demo: VACUUM %s again (its visibility map was incomplete)\n", t)
-		}
 		// t is a name PostgreSQL itself quoted (regclass output), not user input.
 		if _, err := conn.Exec(ctx, "VACUUM "+t); err != nil {
 			return fmt.Errorf("vacuum %s: %w", t, err)
 		}
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "demo: VACUUM %s (%s) in %s\n", strings.Join(tables, ", "), why, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }

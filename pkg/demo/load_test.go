@@ -220,6 +220,89 @@ func TestLoadLeavesVisibilityMapComplete(t *testing.T) {
 	}
 }
 
+// TestVacuumSchemaAfterRolledBackWrite: a write rolled back clears the visibility bits of the
+// pages it touched while pg_class.relallvisible still says every page is all-visible, so only a
+// VACUUM of every table (VacuumSchema, for a reused bench shop) makes index-only scans read no
+// heap pages again.
+func TestVacuumSchemaAfterRolledBackWrite(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Customers = 1000
+	conn, _ := loadTestShop(t, cfg)
+	ctx := context.Background()
+	if got := heapFetches(t, conn); got != 0 {
+		t.Fatalf("after Load: %d heap fetches in an index-only scan of orders, want 0", got)
+	}
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM commerce.orders"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := heapFetches(t, conn); got == 0 {
+		t.Fatal("after a rolled-back DELETE: no heap fetches; the test no longer shows what VacuumSchema is for")
+	}
+	var stale bool
+	if err := conn.QueryRow(ctx, "SELECT relallvisible = relpages FROM pg_class WHERE oid = 'commerce.orders'::regclass").Scan(&stale); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("after the rollback, pg_class says every page of orders is all-visible: %v", stale)
+	var progress strings.Builder
+	if err := demo.VacuumSchema(ctx, conn, &progress); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(progress.String(), "commerce.orders") {
+		t.Errorf("progress %q does not name commerce.orders", progress.String())
+	}
+	if got := heapFetches(t, conn); got != 0 {
+		t.Errorf("after VacuumSchema: %d heap fetches, want 0", got)
+	}
+}
+
+// heapFetches is the heap pages an index-only count of orders reads (EXPLAIN ANALYZE).
+func heapFetches(t *testing.T, conn *pgx.Conn) int64 {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read only
+	if _, err := tx.Exec(ctx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off"); err != nil {
+		t.Fatal(err)
+	}
+	var plan []map[string]any
+	if err := tx.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM commerce.orders").Scan(&plan); err != nil {
+		t.Fatal(err)
+	}
+	var sum func(n map[string]any) (int64, bool)
+	sum = func(n map[string]any) (int64, bool) {
+		var total int64
+		found := n["Node Type"] == "Index Only Scan"
+		if v, ok := n["Heap Fetches"].(float64); ok {
+			total += int64(v)
+		}
+		children, _ := n["Plans"].([]any)
+		for _, c := range children {
+			if m, ok := c.(map[string]any); ok {
+				s, f := sum(m)
+				total += s
+				found = found || f
+			}
+		}
+		return total, found
+	}
+	root, _ := plan[0]["Plan"].(map[string]any)
+	total, found := sum(root)
+	if !found {
+		t.Fatalf("the count of orders is not an index-only scan: %v", plan)
+	}
+	return total
+}
+
 // TestLoadIsAllOrNothing loads twice into one database: the second load must fail on the
 // existing tables and leave the first shop untouched.
 func TestLoadIsAllOrNothing(t *testing.T) {
