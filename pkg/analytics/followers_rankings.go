@@ -2,20 +2,24 @@ package analytics
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/database"
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 var (
 	followersSourcesSQL       = statement("followers_sources")
 	followersContentSQL       = statement("followers_content")
 	followersViewedContentSQL = statement("followers_viewed_content")
-	followersProfileSQL       = profileStatements("followers_profile",
-		"age_band", "gender", "buyer_status", "device_price_band", "country", "region", "video_preference")
+	// The profiles by a customer column share one statement (followersProfile); the others
+	// have one each.
+	followersProfileColumnsSQL = expandTwoWays("followers_profile", profileColumns)
+	followersProfileSQL        = profileStatements("followers_profile", "buyer_status", "video_preference")
 )
 
 // The channels view's breakdowns.
@@ -226,13 +230,27 @@ func (e *Engine) followersProfile(ctx context.Context, q FollowersQuery, p Perio
 	if err != nil {
 		return nil, err
 	}
-	sql, ok := followersProfileSQL[q.Dimension]
-	if !ok {
-		return nil, invalidf("followers profile: unknown dimension %q: use one of %s", q.Dimension, dimensionNames(followersProfileSQL))
+	dim, ok := profileDimensions[q.Dimension]
+	sql, social := followersProfileSQL[q.Dimension]
+	if !ok || !social && !dim.isColumn() {
+		return nil, invalidf("followers profile: unknown dimension %q: use one of %s", q.Dimension, dimensionNames(followersProfileSQL, profileColumns.Columns...))
 	}
-	f, err := e.runProfile(ctx, "followers profile", "followers_profile", sql, p, profileDimensions[q.Dimension], false,
-		p.From, p.To, e.lookback(p.From), accountIDs(q.Accounts), g, e.refYear(p), e.shop.DevicePriceEdges)
-	if err != nil {
+	accounts := accountIDs(q.Accounts)
+	args := []any{p.From, p.To, e.lookback(p.From), accounts, g, e.refYear(p), e.shop.DevicePriceEdges}
+	var f *data.Frame
+	if dim.isColumn() {
+		// As the buyers profiles: one statement counts the group by every customer column, shared
+		// by the request's profiles of the same group, accounts and period (the Followers
+		// dashboard's four), each keeping its own.
+		key := fmt.Sprintf("followers_profile\x00%p\x00%d\x00%d\x00%s\x00%q", e, p.From.UnixNano(), p.To.UnixNano(), g, accounts)
+		res, err := requestshare.Do(ctx, key, func(ctx context.Context) (profileCounts, error) {
+			return e.queryProfile(ctx, "followers profile", followersProfileColumnsSQL, p, profileColumns, false, args...)
+		})
+		if err != nil {
+			return nil, err
+		}
+		f = e.profileFrame("followers_profile", dim, res.counts[dim.Name], res.sql)
+	} else if f, err = e.runProfile(ctx, "followers profile", "followers_profile", sql, p, dim, false, args...); err != nil {
 		return nil, err
 	}
 	f.Meta.Custom = followersMeta(p, Period{}, false, q.Accounts)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
 	"github.com/storelens/customer-analytics-datasource/pkg/database"
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 // The followers fixture, in a Tokyo shop (UTC+9, no daylight saving). P is the local week
@@ -569,6 +570,31 @@ func TestFollowersProfile(t *testing.T) {
 			wantColumn(t, f, "share", shares)
 		})
 	}
+	t.Run("one request", func(t *testing.T) {
+		// The profiles by a customer column of one group, account set and period share one
+		// statement (a dashboard's four), and each answers as it does alone; another group or
+		// account set is another statement, and the social dimensions have their own.
+		var computed []string
+		shared := requestshare.With(context.Background(), func(k string) { computed = append(computed, k) })
+		for _, q := range []analytics.FollowersQuery{
+			{Dimension: "age_band"}, {Dimension: "gender"}, {Dimension: "device_price_band"},
+			{Dimension: "country"}, {Dimension: "region"}, {Dimension: "buyer_status"},
+			{Group: "active", Dimension: "gender"}, {Group: "active", Dimension: "country"},
+			{Group: "active", Dimension: "gender", Accounts: []string{"1"}},
+		} {
+			q.View = "profile"
+			got, err := env.e.Followers(shared, q, env.week, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := frameDiff(got[0], env.run(t, q, env.week)); diff != "" {
+				t.Errorf("%+v in one request: %s", q, diff)
+			}
+		}
+		if len(computed) != 3 {
+			t.Errorf("profiles of three groups or account sets in one request ran %d shared statements, want 3: %q", len(computed), computed)
+		}
+	})
 }
 
 func TestFollowersBadInput(t *testing.T) {
