@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/storelens/customer-analytics-datasource/pkg/clv"
 	"github.com/storelens/customer-analytics-datasource/pkg/contract"
 	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 // The CDNOW sample's calibration and holdout ends (FHL 2005): the calibration covers purchases up
@@ -392,6 +394,46 @@ func TestCLVPredictionsCDNOW(t *testing.T) {
 		}
 		for i, b := range []string{"one-time", "repeat", "loyal", "very loyal"} {
 			within(t, b+" breakdown predicted CLV", *fieldValue(t, bd[0], "predicted_clv", i).(*float64), band[b]/float64(bandN[b]), 1e-6)
+		}
+		// In one request the segments with and without a metric and the breakdown of the same
+		// dimension share the predictions (one statement and one pass of the models), and the
+		// breakdowns with and without a metric share their statement; each answers as alone.
+		var computed []string
+		shared := requestshare.With(ctx, func(k string) { computed = append(computed, strings.SplitN(k, "\x00", 2)[0]) })
+		for _, q := range []analytics.CLVQuery{
+			{View: "segments", Dimension: "frequency_band"},
+			{View: "segments", Dimension: "frequency_band", Metric: "predicted_clv"},
+		} {
+			got, err := e.CLV(shared, q, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alone, err := e.CLV(ctx, q, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := frameDiff(got[0], alone[0]); diff != "" {
+				t.Errorf("%+v in one request: %s", q, diff)
+			}
+		}
+		for _, q := range []analytics.SegmentsQuery{
+			{Dimension: "frequency_band"},
+			{Dimension: "frequency_band", Metric: "predicted_clv"},
+		} {
+			got, err := e.Segments(shared, q, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alone, err := e.Segments(ctx, q, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := frameDiff(got[0], alone[0]); diff != "" {
+				t.Errorf("%+v in one request: %s", q, diff)
+			}
+		}
+		if want := []string{"clv_by_dimension", "segments_breakdown"}; !slices.Equal(computed, want) {
+			t.Errorf("four queries of one dimension in one request computed %q, want %q", computed, want)
 		}
 	})
 	t.Run("total", func(t *testing.T) {

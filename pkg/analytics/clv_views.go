@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/storelens/customer-analytics-datasource/pkg/clv"
 	"github.com/storelens/customer-analytics-datasource/pkg/database"
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 // rankedCustomer is one customer of the customers and at_risk tables.
@@ -192,8 +194,27 @@ type segmentForecast struct {
 	pAlive, transactions, value float64
 }
 
-// predictedByDimension predicts the customers of every value of d as of p.To.
+// dimensionForecasts is predictedByDimension's answer: the sums per displayed value, and the SQL.
+type dimensionForecasts struct {
+	byValue map[string]*segmentForecast
+	sql     string
+}
+
+// predictedByDimension predicts the customers of every value of d as of p.To. The request's
+// queries that need the same predictions (the predicted-CLV segments with and without a metric,
+// and a segment breakdown's predicted CLV for that dimension) share one statement and one pass of
+// the models; f is the fit they were given (the fit cache hands out one per unit and as-of day).
 func (e *Engine) predictedByDimension(ctx context.Context, d customerDimension, p Period, f *modelFit, h clv.Horizon) (map[string]*segmentForecast, string, error) {
+	key := fmt.Sprintf("clv_by_dimension\x00%p\x00%s\x00%d\x00%d\x00%p\x00%v", e, d.Name, p.From.UnixNano(), p.To.UnixNano(), f, h)
+	r, err := requestshare.Do(ctx, key, func(ctx context.Context) (dimensionForecasts, error) {
+		m, sql, err := e.forecastByDimension(ctx, d, p, f, h)
+		return dimensionForecasts{m, sql}, err
+	})
+	return r.byValue, r.sql, err
+}
+
+// forecastByDimension is predictedByDimension, computed.
+func (e *Engine) forecastByDimension(ctx context.Context, d customerDimension, p Period, f *modelFit, h clv.Horizon) (map[string]*segmentForecast, string, error) {
 	stmt := clvByDimensionSQL[d.Name]
 	var sql string
 	pr := newPredictor(f, h)

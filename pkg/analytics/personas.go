@@ -2,12 +2,14 @@ package analytics
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/database"
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 // PersonasQuery is the query model of query type "personas" (the RFM persona dashboard of seed 004).
@@ -38,9 +40,8 @@ var personas = []string{
 var lifecycleStages = []string{"Active", "Lapsing", "Inactive"}
 
 var (
-	personasRevenueSQL = segmentStatement("segments_personas", segmentSQL{})
-	personaStagesSQL   = segmentStatement("segments_persona_stages", segmentSQL{})
-	rfmScoresSQL       = segmentStatement("segments_rfm_scores", segmentSQL{Apart: true})
+	personasSQL  = segmentStatement("segments_personas", segmentSQL{})
+	rfmScoresSQL = segmentStatement("segments_rfm_scores", segmentSQL{Apart: true})
 )
 
 // Persona names the persona of recency score r and frequency score f on a scale of 1..scale.
@@ -114,35 +115,64 @@ func (e *Engine) Personas(ctx context.Context, q PersonasQuery, p Period) (data.
 	return nil, invalidf("personas: unknown view %q: use revenue, by_stage, breakdown or scores", q.View)
 }
 
-// personasRevenue is the revenue-by-persona table: every persona, even at 0 customers.
-func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, error) {
-	type row struct {
-		customers, orders int64
-		revenue           float64
-	}
-	rows := map[string]row{}
-	var total float64
-	var sql string
-	err := e.db.Read(ctx, func(tx database.Tx) error {
-		rs, ran, err := e.queryMerged(ctx, tx, personasRevenueSQL, e.dimensionArgs(p)...)
-		sql = ran
-		if err != nil {
-			return err
-		}
-		defer rs.Close()
-		for rs.Next() {
-			var name string
-			var r row
-			if err := rs.Scan(&name, &r.customers, &r.orders, &r.revenue); err != nil {
+// personaCell is the customers of one persona (in one stage, or in all), with their valid orders
+// and revenue.
+type personaCell struct {
+	customers, orders int64
+	revenue           float64
+}
+
+// personaFigures is what the personas statement answers: each persona in all stages and in each.
+type personaFigures struct {
+	all     map[string]personaCell
+	byStage map[[2]string]personaCell
+	sql     string
+}
+
+// personaFigures runs the personas statement, shared by the request's revenue and by-stage views
+// of one period (the personas dashboard's two panels read it once).
+func (e *Engine) personaFigures(ctx context.Context, p Period) (personaFigures, error) {
+	key := fmt.Sprintf("personas\x00%p\x00%d\x00%d", e, p.From.UnixNano(), p.To.UnixNano())
+	return requestshare.Do(ctx, key, func(ctx context.Context) (personaFigures, error) {
+		pf := personaFigures{all: map[string]personaCell{}, byStage: map[[2]string]personaCell{}}
+		err := e.db.Read(ctx, func(tx database.Tx) error {
+			rs, ran, err := e.queryMerged(ctx, tx, personasSQL, e.dimensionArgs(p)...)
+			pf.sql = ran
+			if err != nil {
 				return err
 			}
-			rows[name] = r
-			total += r.revenue
+			defer rs.Close()
+			for rs.Next() {
+				var persona, stage string
+				var stages int32
+				var c personaCell
+				if err := rs.Scan(&persona, &stage, &stages, &c.customers, &c.orders, &c.revenue); err != nil {
+					return err
+				}
+				if stages == 1 {
+					pf.all[persona] = c
+				} else {
+					pf.byStage[[2]string{persona, stage}] = c
+				}
+			}
+			return rs.Err()
+		})
+		if err != nil {
+			return personaFigures{}, explain("personas", err)
 		}
-		return rs.Err()
+		return pf, nil
 	})
+}
+
+// personasRevenue is the revenue-by-persona table: every persona, even at 0 customers.
+func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, error) {
+	pf, err := e.personaFigures(ctx, p)
 	if err != nil {
-		return nil, explain("personas", err)
+		return nil, err
+	}
+	var total float64
+	for _, r := range pf.all {
+		total += r.revenue
 	}
 	money := e.shop.MoneyUnit()
 	f := newFrameBuilder("personas_revenue")
@@ -154,7 +184,7 @@ func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, er
 	orders := f.ratio("avg_orders", "Avg. orders", "short")
 	aov := f.ratio("aov", "AOV", money)
 	for _, n := range personas {
-		r := rows[n]
+		r := pf.all[n]
 		name.Append(n)
 		customers.Append(r.customers)
 		revenue.Append(r.revenue)
@@ -163,33 +193,15 @@ func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, er
 		orders.Append(ratio(float64(r.orders), float64(r.customers)))
 		aov.Append(ratio(r.revenue, float64(r.orders)))
 	}
-	return data.Frames{e.asOfFrame(f, sql, p)}, nil
+	return data.Frames{e.asOfFrame(f, pf.sql, p)}, nil
 }
 
 // personasByStage positions the personas on the lifecycle stages: a long table of every persona
 // and stage (even at 0) with its customers.
 func (e *Engine) personasByStage(ctx context.Context, p Period) (data.Frames, error) {
-	counts := map[[2]string]int64{}
-	var sql string
-	err := e.db.Read(ctx, func(tx database.Tx) error {
-		rs, ran, err := e.queryMerged(ctx, tx, personaStagesSQL, e.dimensionArgs(p)...)
-		sql = ran
-		if err != nil {
-			return err
-		}
-		defer rs.Close()
-		for rs.Next() {
-			var persona, stage string
-			var n int64
-			if err := rs.Scan(&persona, &stage, &n); err != nil {
-				return err
-			}
-			counts[[2]string{persona, stage}] = n
-		}
-		return rs.Err()
-	})
+	pf, err := e.personaFigures(ctx, p)
 	if err != nil {
-		return nil, explain("personas by stage", err)
+		return nil, err
 	}
 	f := newFrameBuilder("personas_by_stage")
 	name := f.str("persona", "Persona")
@@ -199,10 +211,10 @@ func (e *Engine) personasByStage(ctx context.Context, p Period) (data.Frames, er
 		for _, s := range lifecycleStages {
 			name.Append(n)
 			stage.Append(s)
-			customers.Append(counts[[2]string{n, s}])
+			customers.Append(pf.byStage[[2]string{n, s}].customers)
 		}
 	}
-	return data.Frames{e.asOfFrame(f, sql, p)}, nil
+	return data.Frames{e.asOfFrame(f, pf.sql, p)}, nil
 }
 
 // rfmScores is the distribution of the customers over every (r, f, m) score, even at 0.

@@ -2,12 +2,14 @@ package analytics
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/database"
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 // SegmentsQuery is the query model of query type "segments": the contacts as of the period's end
@@ -89,50 +91,30 @@ type segmentRow struct {
 	recency, firstDelay, secondDelay                        *float64
 }
 
+// segmentFigures is what a breakdown's statement and predictions answer for one dimension and
+// period, before a query's metric picks its fields.
+type segmentFigures struct {
+	rows      map[string]segmentRow
+	sizes     map[string]int64
+	all       segmentRow
+	predicted map[string]*segmentForecast
+	notice    string
+	sql       string
+}
+
 // segmentBreakdown answers every figure of the segment breakdown for each value of d. Rates and
-// averages divide the value's sums; shares are of all contacts and of all revenue.
+// averages divide the value's sums; shares are of all contacts and of all revenue. The figures
+// are shared by the request's breakdowns of the same dimension and period, whatever their metric
+// (a dashboard's table and bar chart of one breakdown read them once).
 func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metric string, p Period) (data.Frames, error) {
-	stmt := segmentBreakdownSQL[d.Name]
-	var sql string
-	rows := map[string]segmentRow{}
-	sizes := map[string]int64{}
-	var all segmentRow
-	// Predicted CLV comes from its own statement and the fitted models: run it alongside.
-	var predicted map[string]*segmentForecast
-	var notice string
-	var g errgroup.Group
-	g.Go(func() (err error) {
-		predicted, notice, err = e.segmentPredictions(ctx, d, p)
-		return err
+	key := fmt.Sprintf("segments_breakdown\x00%p\x00%s\x00%d\x00%d", e, d.Name, p.From.UnixNano(), p.To.UnixNano())
+	fig, err := requestshare.Do(ctx, key, func(ctx context.Context) (segmentFigures, error) {
+		return e.segmentFigures(ctx, d, p)
 	})
-	err := e.db.Read(ctx, func(tx database.Tx) error {
-		rs, ran, err := e.queryMerged(ctx, tx, stmt, e.dimensionArgs(p)...)
-		sql = ran
-		if err != nil {
-			return err
-		}
-		defer rs.Close()
-		for rs.Next() {
-			var raw string
-			var r segmentRow
-			if err := rs.Scan(&raw, &r.contacts, &r.customers, &r.repeat, &r.oneTime, &r.orders, &r.attempted,
-				&r.revenue, &r.annualOrders, &r.annualRevenue, &r.lapsed, &r.recency, &r.firstDelay, &r.secondDelay); err != nil {
-				return err
-			}
-			v := e.shop.dimensionValue(d, raw)
-			rows[v] = r
-			sizes[v] = r.contacts
-			all.contacts += r.contacts
-			all.revenue += r.revenue
-		}
-		return rs.Err()
-	})
-	if perr := g.Wait(); err == nil && perr != nil {
-		err = perr
-	}
 	if err != nil {
-		return nil, explain("segment breakdown by "+d.label, err)
+		return nil, err
 	}
+	rows, all, predicted := fig.rows, fig.all, fig.predicted
 	money := e.shop.MoneyUnit()
 	f := newFrameBuilder("segments_breakdown")
 	value := f.str(d.Name, d.label)
@@ -158,7 +140,7 @@ func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metr
 	lost := f.ratio("lost_share", "Lost", "percentunit")
 	predictedCLV := f.ratio("predicted_clv", "Predicted CLV", money)
 	predictedRevenue := f.ratio("predicted_revenue", "Predicted revenue", money)
-	for _, v := range e.shop.orderValues(d, sizes) {
+	for _, v := range e.shop.orderValues(d, fig.sizes) {
 		r := rows[v]
 		value.Append(v)
 		contacts.Append(r.contacts)
@@ -193,12 +175,52 @@ func (e *Engine) segmentBreakdown(ctx context.Context, d customerDimension, metr
 			predictedRevenue.Append(&s.value)
 		}
 	}
-	frame := e.asOfFrame(f, sql, p)
-	addNotice(frame, notice)
+	frame := e.asOfFrame(f, fig.sql, p)
+	addNotice(frame, fig.notice)
 	if err := onlyMetric(frame, metric); err != nil {
 		return nil, err
 	}
 	return data.Frames{frame}, nil
+}
+
+// segmentFigures runs the breakdown statement of d and, alongside, the predicted CLV of its values.
+func (e *Engine) segmentFigures(ctx context.Context, d customerDimension, p Period) (segmentFigures, error) {
+	fig := segmentFigures{rows: map[string]segmentRow{}, sizes: map[string]int64{}}
+	// Predicted CLV comes from its own statement and the fitted models: run it alongside.
+	var g errgroup.Group
+	g.Go(func() (err error) {
+		fig.predicted, fig.notice, err = e.segmentPredictions(ctx, d, p)
+		return err
+	})
+	err := e.db.Read(ctx, func(tx database.Tx) error {
+		rs, ran, err := e.queryMerged(ctx, tx, segmentBreakdownSQL[d.Name], e.dimensionArgs(p)...)
+		fig.sql = ran
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var raw string
+			var r segmentRow
+			if err := rs.Scan(&raw, &r.contacts, &r.customers, &r.repeat, &r.oneTime, &r.orders, &r.attempted,
+				&r.revenue, &r.annualOrders, &r.annualRevenue, &r.lapsed, &r.recency, &r.firstDelay, &r.secondDelay); err != nil {
+				return err
+			}
+			v := e.shop.dimensionValue(d, raw)
+			fig.rows[v] = r
+			fig.sizes[v] = r.contacts
+			fig.all.contacts += r.contacts
+			fig.all.revenue += r.revenue
+		}
+		return rs.Err()
+	})
+	if perr := g.Wait(); err == nil && perr != nil {
+		err = perr
+	}
+	if err != nil {
+		return segmentFigures{}, explain("segment breakdown by "+d.label, err)
+	}
+	return fig, nil
 }
 
 // segmentMatrix counts the contacts of every pair of values of two dimensions: a long table. When

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 // The segments fixture, in a UTC shop, as of T = 1 Jul 2026 00:00 (the period's end; its start
@@ -209,6 +210,30 @@ func TestSegmentsBreakdown(t *testing.T) {
 		wantColumn(t, f, "lost_share", []any{4.0 / 5, 1.0 / 3, 0.0, 0.0, nil})
 	})
 
+	t.Run("one request", func(t *testing.T) {
+		// The breakdowns of one dimension and period share their statement, whatever their metric
+		// and whether they come as segments or value bands; each answers as it does alone. (Too
+		// few customers for a fit: no predictions are computed.)
+		var computed []string
+		shared := requestshare.With(ctx, func(k string) { computed = append(computed, strings.SplitN(k, "\x00", 2)[0]) })
+		for _, q := range []analytics.SegmentsQuery{
+			{Dimension: "lifecycle_status"}, {Dimension: "lifecycle_status", Metric: "contacts"},
+			{Dimension: "value_band", Metric: "revenue"},
+		} {
+			got := first(t)(env.e.Segments(shared, q, env.p))
+			if diff := frameDiff(got, first(t)(env.e.Segments(ctx, q, env.p))); diff != "" {
+				t.Errorf("%+v in one request: %s", q, diff)
+			}
+		}
+		vb := first(t)(env.e.ValueBands(shared, analytics.ValueBandsQuery{View: "breakdown"}, env.p))
+		if diff := frameDiff(vb, first(t)(env.e.ValueBands(ctx, analytics.ValueBandsQuery{View: "breakdown"}, env.p))); diff != "" {
+			t.Errorf("value bands breakdown in one request: %s", diff)
+		}
+		if len(computed) != 2 {
+			t.Errorf("breakdowns of two dimensions in one request computed %q, want one of each", computed)
+		}
+	})
+
 	t.Run("counts of every other dimension", func(t *testing.T) {
 		for _, tc := range []struct {
 			dim    string
@@ -294,6 +319,24 @@ func TestValueBandsSnapshot(t *testing.T) {
 	wantColumn(t, r, "share", []any{425.0 / 2700, 525.0 / 2700, 250.0 / 2700, 1500.0 / 2700, 0.0})
 	wantConfig(t, r, "revenue", "Total revenue", "currencyUSD")
 
+	// In one request the snapshots of one period share their statement, whatever they measure.
+	var computed []string
+	shared := requestshare.With(ctx, func(k string) { computed = append(computed, k) })
+	for _, q := range []analytics.ValueBandsQuery{{}, {Measure: "revenue"}, {Measure: "contacts"}} {
+		got := first(t)(env.e.ValueBands(shared, q, env.p))
+		if diff := frameDiff(got, first(t)(env.e.ValueBands(ctx, q, env.p))); diff != "" {
+			t.Errorf("%+v in one request: %s", q, diff)
+		}
+	}
+	if len(computed) != 1 {
+		t.Errorf("three snapshots of one period in one request ran %d statements, want 1: %q", len(computed), computed)
+	}
+	later := env.p
+	later.To = later.To.Add(24 * time.Hour)
+	if _, err := env.e.ValueBands(shared, analytics.ValueBandsQuery{}, later); err != nil || len(computed) != 2 {
+		t.Errorf("another period: %v, %d statements, want 2", err, len(computed))
+	}
+
 	// Thresholds are settings: with edges 0.5 / 1 / 2, c1 (1.0, on the edge) and c2 (0.75) stay
 	// medium, c7 (0.5, on the edge) and c8 (0.6) become medium, c3 (1.25) high, c4 (2.5) very high.
 	s := analytics.DefaultShop()
@@ -348,6 +391,22 @@ func TestPersonas(t *testing.T) {
 			0, 0, 1, // Can't lose them: c10
 			0, 0, 1, // Hibernating: c9
 		)
+	})
+
+	t.Run("one request", func(t *testing.T) {
+		// Revenue by persona and personas by stage read one statement in one request, and answer
+		// as they do alone.
+		var computed []string
+		shared := requestshare.With(ctx, func(k string) { computed = append(computed, k) })
+		for _, q := range []analytics.PersonasQuery{{}, {View: "by_stage"}, {View: "revenue"}} {
+			got := first(t)(env.e.Personas(shared, q, env.p))
+			if diff := frameDiff(got, first(t)(env.e.Personas(ctx, q, env.p))); diff != "" {
+				t.Errorf("%+v in one request: %s", q, diff)
+			}
+		}
+		if len(computed) != 1 {
+			t.Errorf("the revenue and by-stage views of one period in one request ran %d statements, want 1: %q", len(computed), computed)
+		}
 	})
 
 	t.Run("scores", func(t *testing.T) {

@@ -2,10 +2,12 @@ package analytics
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/database"
+	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
 // ValueBandsQuery is the query model of query type "value_bands": the customer-value snapshot of
@@ -52,33 +54,14 @@ func (e *Engine) valueBandsSnapshot(ctx context.Context, q ValueBandsQuery, p Pe
 	default:
 		return nil, invalidf("value bands: unknown measure %q: use contacts or revenue", q.Measure)
 	}
-	contacts, revenue := map[string]int64{}, map[string]float64{}
-	var allContacts int64
-	var allRevenue float64
-	var sql string
-	err := e.db.Read(ctx, func(tx database.Tx) error {
-		rs, ran, err := e.queryMerged(ctx, tx, valueBandsSQL, e.dimensionArgs(p)...)
-		sql = ran
-		if err != nil {
-			return err
-		}
-		defer rs.Close()
-		for rs.Next() {
-			var band string
-			var n int64
-			var r float64
-			if err := rs.Scan(&band, &n, &r); err != nil {
-				return err
-			}
-			contacts[band], revenue[band] = n, r
-			allContacts += n
-			allRevenue += r
-		}
-		return rs.Err()
+	key := fmt.Sprintf("value_bands\x00%p\x00%d\x00%d", e, p.From.UnixNano(), p.To.UnixNano())
+	vb, err := requestshare.Do(ctx, key, func(ctx context.Context) (valueBandFigures, error) {
+		return e.valueBandFigures(ctx, p)
 	})
 	if err != nil {
-		return nil, explain("value bands", err)
+		return nil, err
 	}
+	contacts, revenue, allContacts, allRevenue, sql := vb.contacts, vb.revenue, vb.allContacts, vb.allRevenue, vb.sql
 	f := newFrameBuilder("value_bands")
 	band := f.str("value_band", "Customer value")
 	if q.Measure == MeasureRevenue {
@@ -99,4 +82,43 @@ func (e *Engine) valueBandsSnapshot(ctx context.Context, q ValueBandsQuery, p Pe
 		}
 	}
 	return data.Frames{e.asOfFrame(f, sql, p)}, nil
+}
+
+// valueBandFigures is what the value bands statement answers: contacts and revenue per band.
+type valueBandFigures struct {
+	contacts    map[string]int64
+	revenue     map[string]float64
+	allContacts int64
+	allRevenue  float64
+	sql         string
+}
+
+// valueBandFigures runs the value bands statement. The request's snapshots of one period share
+// it, whatever they measure (a dashboard's contacts and revenue panels read it once).
+func (e *Engine) valueBandFigures(ctx context.Context, p Period) (valueBandFigures, error) {
+	vb := valueBandFigures{contacts: map[string]int64{}, revenue: map[string]float64{}}
+	err := e.db.Read(ctx, func(tx database.Tx) error {
+		rs, ran, err := e.queryMerged(ctx, tx, valueBandsSQL, e.dimensionArgs(p)...)
+		vb.sql = ran
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var band string
+			var n int64
+			var r float64
+			if err := rs.Scan(&band, &n, &r); err != nil {
+				return err
+			}
+			vb.contacts[band], vb.revenue[band] = n, r
+			vb.allContacts += n
+			vb.allRevenue += r
+		}
+		return rs.Err()
+	})
+	if err != nil {
+		return valueBandFigures{}, explain("value bands", err)
+	}
+	return vb, nil
 }
