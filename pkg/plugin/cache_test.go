@@ -113,3 +113,52 @@ INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total, content_i
 		t.Errorf("the next request: %d shared statements in all, want 2", n)
 	}
 }
+
+// The as-of panels that differ only in the fields they keep (a breakdown's table and its bar
+// chart of one metric, the value bands' contacts and revenue, the personas' revenue and stages)
+// share one statement each in a request, with the result cache on: their queries differ, so the
+// cache alone would compute each.
+func TestRequestSharesTheAsOfFigures(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, `SET search_path TO commerce;
+INSERT INTO customers (customer_id, created_at) VALUES (1, '2025-01-01Z'), (2, '2025-01-01Z'), (3, '2026-03-01Z');
+INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES
+  (1, 1, '2026-01-10Z', true, 5), (2, 1, '2026-03-03Z', true, 10), (3, 2, '2026-03-04Z', true, 30);`)
+	d := newInstance(t, settingsFor(t, dsn))
+	q := func(ref, qt, js string) backend.DataQuery {
+		return backend.DataQuery{RefID: ref, QueryType: qt, JSON: []byte(js), TimeRange: week}
+	}
+	resp := query(t, d,
+		q("A", "segments", `{"view":"breakdown","dimension":"lifecycle_status"}`),
+		q("B", "segments", `{"view":"breakdown","dimension":"lifecycle_status","metric":"contacts"}`),
+		q("C", "value_bands", `{"view":"snapshot","measure":"contacts"}`),
+		q("D", "value_bands", `{"view":"snapshot","measure":"revenue"}`),
+		q("E", "personas", `{"view":"revenue"}`),
+		q("F", "personas", `{"view":"by_stage"}`),
+	)
+	for _, ref := range []string{"A", "B", "C", "D", "E", "F"} {
+		if r := resp.Responses[ref]; r.Error != nil || len(r.Frames) != 1 {
+			t.Fatalf("%s: %v", ref, r.Error)
+		}
+	}
+	// B keeps the metric alone; A every field. Both count the same contacts: c1 and c2 active, c3 a lead.
+	for _, ref := range []string{"A", "B"} {
+		f, _ := resp.Responses[ref].Frames[0].FieldByName("contacts")
+		var n int64
+		for i := 0; i < f.Len(); i++ {
+			n += f.At(i).(int64)
+		}
+		if n != 3 {
+			t.Errorf("%s: %d contacts, want 3", ref, n)
+		}
+	}
+	if n := len(resp.Responses["B"].Frames[0].Fields); n != 2 {
+		t.Errorf("B keeps %d fields, want 2 (the dimension and the metric)", n)
+	}
+	if n := d.shared.Load(); n != 3 {
+		t.Errorf("six as-of panels of three figures in one request ran %d shared statements, want 3", n)
+	}
+	if n := d.computed.Load(); n != 6 {
+		t.Errorf("%d queries computed, want 6 (different queries, so no cache hit)", n)
+	}
+}
