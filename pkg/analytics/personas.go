@@ -170,9 +170,11 @@ func (e *Engine) personasRevenue(ctx context.Context, p Period) (data.Frames, er
 	if err != nil {
 		return nil, err
 	}
+	// Summed in the grid's order, not the map's, so the shares' denominator is the same float
+	// every time.
 	var total float64
-	for _, r := range pf.all {
-		total += r.revenue
+	for _, n := range personas {
+		total += pf.all[n].revenue
 	}
 	money := e.shop.MoneyUnit()
 	f := newFrameBuilder("personas_revenue")
