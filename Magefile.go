@@ -316,7 +316,7 @@ func benchShop(ctx context.Context, srv *pgserver.Server, customers int) (string
 		if err := addHistory(ctx, srv.DSN(name)); err != nil {
 			return "", err
 		}
-		return name, settleVisibility(ctx, srv.DSN(name))
+		return name, vacuumShop(ctx, srv.DSN(name))
 	}
 	// Load under another name and rename at the end, so an interrupted load is never taken for a
 	// loaded shop. IS_TEMPLATE marks it complete, as pgtest.Template does.
@@ -353,10 +353,10 @@ func benchShop(ctx context.Context, srv *pgserver.Server, customers int) (string
 	return name, nil
 }
 
-// settleVisibility completes the visibility map of a reused shop (demo.VacuumSchema): one loaded
+// vacuumShop completes the visibility map of a reused shop (demo.VacuumSchema): one loaded
 // before demo.Load committed synchronously may lack part of it, and any write since (a trigger
 // experiment, even rolled back) clears the bits of the pages it touched.
-func settleVisibility(ctx context.Context, dsn string) error {
+func vacuumShop(ctx context.Context, dsn string) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err

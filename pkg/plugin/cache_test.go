@@ -135,11 +135,16 @@ INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES
 		q("D", "value_bands", `{"view":"snapshot","measure":"revenue"}`),
 		q("E", "personas", `{"view":"revenue"}`),
 		q("F", "personas", `{"view":"by_stage"}`),
+		q("G", "segments", `{"view":"breakdown","dimension":"lifecycle_status","metric":"profit"}`),
 	)
 	for _, ref := range []string{"A", "B", "C", "D", "E", "F"} {
 		if r := resp.Responses[ref]; r.Error != nil || len(r.Frames) != 1 {
 			t.Fatalf("%s: %v", ref, r.Error)
 		}
+	}
+	// A bad metric fails alone, with the list to choose from, though its figures were shared.
+	if r := resp.Responses["G"]; r.Error == nil || !strings.Contains(r.Error.Error(), `unknown metric "profit": use one of contacts`) {
+		t.Errorf("G: %v, want the unknown metric named", r.Error)
 	}
 	// B keeps the metric alone; A every field. Both count the same contacts: c1 and c2 active, c3 a lead.
 	for _, ref := range []string{"A", "B"} {
@@ -158,7 +163,7 @@ INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES
 	if n := d.shared.Load(); n != 3 {
 		t.Errorf("six as-of panels of three figures in one request ran %d shared statements, want 3", n)
 	}
-	if n := d.computed.Load(); n != 6 {
-		t.Errorf("%d queries computed, want 6 (different queries, so no cache hit)", n)
+	if n := d.computed.Load(); n != 7 {
+		t.Errorf("%d queries computed, want 7 (different queries, so no cache hit)", n)
 	}
 }
