@@ -1,0 +1,27 @@
+-- Whether order ids are integers in orders and order_items, and the lowest and highest order id
+-- of the shop as PostgreSQL's statistics sampled them (null when the ids are not integers or the
+-- table was never analysed). buyersProducts compares a period's order ids with this span: ids
+-- that grow with time (a sequence, a checkout's counter) put a month's orders in a narrow range.
+-- A catalogue read: it scans no table, and it does not need a primary key on orders.
+WITH id_columns AS (
+    SELECT count(*) = 2
+           AND bool_and(a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)) AS integral
+    FROM pg_attribute a
+    WHERE a.attrelid IN ('orders'::regclass, 'order_items'::regclass)
+      AND a.attname = 'order_id'
+      AND NOT a.attisdropped
+),
+sampled AS (
+    SELECT s.histogram_bounds::text AS bounds
+    FROM pg_stats s
+    WHERE s.schemaname = current_schema()
+      AND s.tablename = 'orders'
+      AND s.attname = 'order_id'
+    ORDER BY s.inherited DESC
+    LIMIT 1
+)
+SELECT coalesce(c.integral, false),
+       CASE WHEN c.integral THEN (s.bounds::bigint[])[1] END,
+       CASE WHEN c.integral THEN (s.bounds::bigint[])[array_upper(s.bounds::bigint[], 1)] END
+FROM id_columns c
+LEFT JOIN sampled s ON true
