@@ -75,7 +75,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, d.parallelism())
-	for _, q := range req.Queries {
+	for _, q := range startOrder(req.Queries) {
 		wg.Add(1)
 		slots <- struct{}{}
 		go func(q backend.DataQuery) {
@@ -97,6 +97,30 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	}
 	wg.Wait()
 	return resp, nil
+}
+
+// startOrder returns the queries in the order to start them: the ones the engine says should
+// start first (analytics.StartsFirst), then the others, each group in panel order.
+func startOrder(qs []backend.DataQuery) []backend.DataQuery {
+	first := make([]bool, len(qs))
+	for i, q := range qs {
+		var v struct {
+			View string `json:"view"`
+		}
+		// Malformed JSON starts in its place; its handler explains the error.
+		if json.Unmarshal(q.JSON, &v) == nil {
+			first[i] = analytics.StartsFirst(q.QueryType, v.View)
+		}
+	}
+	out := make([]backend.DataQuery, 0, len(qs))
+	for _, early := range []bool{true, false} {
+		for i, q := range qs {
+			if first[i] == early {
+				out = append(out, q)
+			}
+		}
+	}
+	return out
 }
 
 // parallelism is how many queries of one request run at once: the pool size.
