@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -185,11 +186,15 @@ func dashboardBench(ctx context.Context, o options, d interface {
 	if t.err != nil {
 		return t.err
 	}
-	mark := "ok"
-	if t.p(0.5) > dashboardTarget {
-		mark = "OVER"
+	// The 3 s target is the Buyers dashboard's (issue 7); the others are measured, not judged.
+	target := "(no target for this dashboard)"
+	if filepath.Base(o.dashboard) == "buyers.json" {
+		target = "target <= 3 s: ok"
+		if t.p(0.5) > dashboardTarget {
+			target = "target <= 3 s: OVER"
+		}
 	}
-	fmt.Printf("   cache off:                 n=%d p50 %s ms, p95 %s ms   target <= 3 s: %s\n", len(t.runs), ms(t.p(0.5)), ms(t.p(0.95)), mark)
+	fmt.Printf("   cache off:                 n=%d p50 %s ms, p95 %s ms   %s\n", len(t.runs), ms(t.p(0.5)), ms(t.p(0.95)), target)
 	// A fresh instance with the default result cache per run: a first visit, where identical panels
 	// are computed once.
 	var runs []time.Duration
