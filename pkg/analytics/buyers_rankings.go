@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -218,16 +219,29 @@ const narrowIDShare = 0.25
 
 // narrowOrderIDs returns the id range of p's valid orders when order ids are integers and the
 // range covers at most narrowIDShare of the shop's span, as in a shop that numbers its orders as
-// they come. It costs one scan of the period's index entries (0.1 s for a month of the 1M shop).
-// Text or uuid ids, a shop never analysed, and ids in no time order give no range: the statement
-// then runs as it did before.
+// they come. It costs one scan of the period's index entries (0.1 s for a month of the 1M shop),
+// only for a period within narrowIDShare of the shop's sampled time. Text or uuid ids, a shop
+// never analysed, a long period and ids in no time order give no range: the statement then runs
+// as it did before.
 func narrowOrderIDs(ctx context.Context, tx database.Tx, p Period) (orderIDRange, error) {
 	var integral bool
 	var lowest, highest *int64
-	if err := tx.QueryRow(ctx, orderIDSpanSQL).Scan(&integral, &lowest, &highest); err != nil {
+	var first, last *time.Time
+	if err := tx.QueryRow(ctx, orderIDSpanSQL).Scan(&integral, &lowest, &highest, &first, &last); err != nil {
 		return orderIDRange{}, fmt.Errorf("order id span: %w", err)
 	}
-	if !integral || lowest == nil || highest == nil || *highest <= *lowest {
+	if !integral || lowest == nil || highest == nil || *highest <= *lowest || first == nil || last == nil || !last.After(*first) {
+		return orderIDRange{}, nil
+	}
+	// The period's share of the sampled time: ids that grow with time span about as much.
+	from, to := p.From, p.To
+	if from.Before(*first) {
+		from = *first
+	}
+	if to.After(*last) {
+		to = *last
+	}
+	if to.Sub(from).Seconds() > narrowIDShare*last.Sub(*first).Seconds() {
 		return orderIDRange{}, nil
 	}
 	var r orderIDRange

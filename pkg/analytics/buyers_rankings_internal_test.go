@@ -77,23 +77,32 @@ SELECT %[1]s, 7, 1, 10 FROM generate_series(1, 12) AS n;
 `, ids)
 	}
 	p := Period{From: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	halfYear := Period{From: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), To: p.To}
 	for _, c := range []struct {
 		name, ids, after string
 		given            bool
+		period           *Period
 	}{
 		// The period's ids are 11 and 12 of 1..12: a tenth of the span.
-		{"in time order", "n", "ANALYZE orders;", true},
-		{"never analysed", "n", "", false},
+		{"in time order", "n", "ANALYZE orders;", true, nil},
+		{"never analysed", "n", "", false, nil},
+		// June to December, over half of the sampled time: not scanned for its ids, though
+		// they (1006..1012 of 1..1012) would be narrow.
+		{"long period", "CASE WHEN n >= 6 THEN 1000 + n ELSE n END", "ANALYZE orders;", false, &halfYear},
 		// Ids 7, 1, 8, 2, ... 12, 6: the period's are 12 and 6, over half of the span.
-		{"no time order", "(n * 7) % 13", "ANALYZE orders;", false},
-		{"text ids", "n", "ALTER TABLE order_items DROP CONSTRAINT IF EXISTS order_items_order_id_fkey; ALTER TABLE orders ALTER COLUMN order_id TYPE text; ALTER TABLE order_items ALTER COLUMN order_id TYPE text; ANALYZE orders;", false},
+		{"no time order", "(n * 7) % 13", "ANALYZE orders;", false, nil},
+		{"text ids", "n", "ALTER TABLE order_items DROP CONSTRAINT IF EXISTS order_items_order_id_fkey; ALTER TABLE orders ALTER COLUMN order_id TYPE text; ALTER TABLE order_items ALTER COLUMN order_id TYPE text; ANALYZE orders;", false, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dsn := pgtest.NewContractDatabase(t)
 			pgtest.Exec(t, dsn, "SET search_path TO commerce;\n"+fixture(c.ids)+c.after)
 			db := pgtest.OpenDB(t, dsn)
+			q := p
+			if c.period != nil {
+				q = *c.period
+			}
 			var r orderIDRange
-			if err := db.Read(ctx, func(tx database.Tx) (err error) { r, err = narrowOrderIDs(ctx, tx, p); return }); err != nil {
+			if err := db.Read(ctx, func(tx database.Tx) (err error) { r, err = narrowOrderIDs(ctx, tx, q); return }); err != nil {
 				t.Fatal(err)
 			}
 			if (r.lo != nil) != c.given {

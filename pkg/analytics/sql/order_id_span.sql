@@ -1,7 +1,9 @@
--- Whether order ids are integers in orders and order_items, and the lowest and highest order id
--- of the shop as PostgreSQL's statistics sampled them (null when the ids are not integers or the
--- table was never analysed). buyersProducts compares a period's order ids with this span: ids
--- that grow with time (a sequence, a checkout's counter) put a month's orders in a narrow range.
+-- Whether order ids are integers in orders and order_items, the lowest and highest order id of
+-- the shop as PostgreSQL's statistics sampled them (null when the ids are not integers or the
+-- table was never analysed), and the first and last placed_at they sampled. buyersProducts
+-- compares a period's order ids with this span: ids that grow with time (a sequence, a
+-- checkout's counter) put a month's orders in a narrow range; a period over a large share of
+-- the sampled time cannot have them, and is not scanned for them.
 -- A catalogue read: it scans no table, and it does not need a primary key on orders.
 WITH id_columns AS (
     SELECT count(*) = 2
@@ -19,9 +21,21 @@ sampled AS (
       AND s.attname = 'order_id'
     ORDER BY s.inherited DESC
     LIMIT 1
+),
+sampled_times AS (
+    SELECT s.histogram_bounds::text::timestamptz[] AS bounds
+    FROM pg_stats s
+    WHERE s.schemaname = current_schema()
+      AND s.tablename = 'orders'
+      AND s.attname = 'placed_at'
+    ORDER BY s.inherited DESC
+    LIMIT 1
 )
 SELECT coalesce(c.integral, false),
        CASE WHEN c.integral THEN (s.bounds::bigint[])[1] END,
-       CASE WHEN c.integral THEN (s.bounds::bigint[])[array_upper(s.bounds::bigint[], 1)] END
+       CASE WHEN c.integral THEN (s.bounds::bigint[])[array_upper(s.bounds::bigint[], 1)] END,
+       st.bounds[1],
+       st.bounds[array_upper(st.bounds, 1)]
 FROM id_columns c
 LEFT JOIN sampled s ON true
+LEFT JOIN sampled_times st ON true
