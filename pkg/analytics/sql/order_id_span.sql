@@ -13,29 +13,23 @@ WITH id_columns AS (
       AND a.attname = 'order_id'
       AND NOT a.attisdropped
 ),
+-- The sampled ends of order_id and placed_at (one row per column; the parent's statistics first
+-- for an inherited or partitioned table).
 sampled AS (
-    SELECT s.histogram_bounds::text AS bounds
+    SELECT DISTINCT ON (s.attname) s.attname, s.histogram_bounds::text AS bounds
     FROM pg_stats s
     WHERE s.schemaname = current_schema()
       AND s.tablename = 'orders'
-      AND s.attname = 'order_id'
-    ORDER BY s.inherited DESC
-    LIMIT 1
+      AND s.attname IN ('order_id', 'placed_at')
+    ORDER BY s.attname, s.inherited DESC
 ),
-sampled_times AS (
-    SELECT s.histogram_bounds::text::timestamptz[] AS bounds
-    FROM pg_stats s
-    WHERE s.schemaname = current_schema()
-      AND s.tablename = 'orders'
-      AND s.attname = 'placed_at'
-    ORDER BY s.inherited DESC
-    LIMIT 1
-)
+sampled_ids AS (SELECT bounds FROM sampled WHERE attname = 'order_id'),
+sampled_times AS (SELECT bounds::timestamptz[] AS bounds FROM sampled WHERE attname = 'placed_at')
 SELECT coalesce(c.integral, false),
        CASE WHEN c.integral THEN (s.bounds::bigint[])[1] END,
        CASE WHEN c.integral THEN (s.bounds::bigint[])[array_upper(s.bounds::bigint[], 1)] END,
        st.bounds[1],
        st.bounds[array_upper(st.bounds, 1)]
 FROM id_columns c
-LEFT JOIN sampled s ON true
+LEFT JOIN sampled_ids s ON true
 LEFT JOIN sampled_times st ON true
