@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
+	"github.com/storelens/customer-analytics-datasource/pkg/pgtest"
 )
 
 // The audience fixture, in a UTC shop with the default thresholds (at risk from 182 days, lapsed
@@ -244,4 +245,36 @@ func ints(v ...int64) []any {
 		out[i] = x
 	}
 	return out
+}
+
+// A customer's next valid order exactly at the first instant: as of that instant (orders before
+// it) the last order is the earlier one, so the earlier row must be read. c1 orders on 1 Jan and
+// at 00:00 on 1 Mar 2025; c2 only on 1 Mar 00:00. Monthly buckets of [1 Feb, 1 Apr 2025): at
+// E1 = 1 Mar c1 is active (1 Jan, not within 30 days) and c2 is no customer yet; at E2 = 1 Apr
+// both are active (c2's first order is 31 days before, new_from is 2 Mar). The same with
+// order_history and without it (dropped).
+func TestAudienceStatesNextOrderAtFirstInstant(t *testing.T) {
+	dsn := pgtest.NewContractDatabase(t)
+	pgtest.Exec(t, dsn, `SET search_path TO commerce;
+INSERT INTO customers (customer_id, created_at) VALUES (1, '2020-01-01Z'), (2, '2020-01-01Z');
+INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES
+    (1, 1, '2025-01-01 00:00Z', true, 10), (2, 1, '2025-03-01 00:00Z', true, 20), (3, 2, '2025-03-01 00:00Z', true, 30);`)
+	ctx := context.Background()
+	p := analytics.Period{From: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)}
+	for _, form := range []string{"with order_history", "without it"} {
+		if form == "without it" {
+			pgtest.Exec(t, dsn, `DROP TABLE commerce.order_history`)
+		}
+		e := analytics.New(openDB(t, dsn), analytics.DefaultShop())
+		f := first(t)(e.AudienceGrowth(ctx, analytics.AudienceQuery{Bucket: "month"}, p, 0))
+		t.Run(form, func(t *testing.T) {
+			if got := contains(f.Meta.ExecutedQueryString, "order_history h"); got != (form == "with order_history") {
+				t.Errorf("read order_history: %v", got)
+			}
+			wantColumn(t, f, "new", ints(0, 0))
+			wantColumn(t, f, "active", ints(1, 2))
+			wantColumn(t, f, "slipping_away", ints(0, 0))
+			wantColumn(t, f, "lost", ints(0, 0))
+		})
+	}
 }
