@@ -389,7 +389,7 @@ func (e *Engine) customersAcquisition(ctx context.Context, q CustomersQuery, p P
 		rev.Append(acq[i].Revenue)
 		if hasCmp {
 			// Unpaired current buckets (a shorter comparison month, DST) get nulls.
-			if i < len(prevBuckets) {
+			if tr.Paired(i) {
 				pa := acq[len(buckets)+i]
 				newCP.Append(&pa.Customers)
 				revP.Append(&pa.Revenue)

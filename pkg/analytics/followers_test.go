@@ -325,25 +325,23 @@ func TestFollowersTrend(t *testing.T) {
 		}
 	})
 
-	t.Run("unpaired comparison buckets are null", func(t *testing.T) {
+	t.Run("comparison buckets are the buckets moved by the previous period", func(t *testing.T) {
 		// March in week buckets: [1 Mar, 2 Mar) (clipped: 1 Mar is a Sunday), then Mondays 2, 9,
-		// 16, 23 and 30 Mar (clipped at 1 Apr): 6 buckets. The previous 31 days [29 Jan, 1 Mar)
-		// have only 5 (29 Jan is a Thursday), so the last current bucket has no partner.
+		// 16, 23 and 30 Mar (clipped at 1 Apr): 6 buckets. Each faces itself 31 days earlier
+		// ([29 Jan, 30 Jan), [30 Jan, 6 Feb), ... [27 Feb, 1 Mar)); divided on its own, the
+		// previous 31 days would have had 5 buckets and the last current one no partner.
 		// Followers at the buckets' ends: 2 Mar 6, 9 Mar 7, 16 Mar 10, 23 Mar 9 (c4's unfollow at
-		// 16 Mar 00:00 is seen by then), 30 Mar 9, 1 Apr 9; before March: c1 c2 c3 c5 c6 c12 = 6.
+		// 16 Mar 00:00 is seen by then), 30 Mar 9, 1 Apr 9; before March: c1 c2 c3 c5 c6 c12 = 6,
+		// none new and no views.
 		march := analytics.Period{From: time.Date(2026, 3, 1, 0, 0, 0, 0, env.loc), To: time.Date(2026, 4, 1, 0, 0, 0, 0, env.loc)}
 		f := env.run(t, analytics.FollowersQuery{View: "trend", Bucket: "week"}, march)
 		wantInts(t, f, "total_followers", nil, 6, 7, 10, 9, 9, 9)
-		prev, _ := f.FieldByName("total_followers_previous")
-		for i, want := range []int64{6, 6, 6, 6, 6} {
-			if v := prev.At(i).(*int64); v == nil || *v != want {
-				t.Errorf("total_followers_previous[%d] = %v, want %d", i, v, want)
-			}
-		}
-		for _, name := range []string{"new_followers_previous", "active_followers_previous", "total_followers_previous"} {
+		for name, want := range map[string]int64{"total_followers_previous": 6, "new_followers_previous": 0, "active_followers_previous": 0} {
 			field, _ := f.FieldByName(name)
-			if v := field.At(5).(*int64); v != nil {
-				t.Errorf("%s[5] = %d, want null", name, *v)
+			for i := 0; i < 6; i++ {
+				if v := field.At(i).(*int64); v == nil || *v != want {
+					t.Errorf("%s[%d] = %v, want %d", name, i, v, want)
+				}
 			}
 		}
 	})

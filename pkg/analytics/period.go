@@ -46,24 +46,46 @@ func (p Period) Validate() error {
 // range made of whole local days is the same number of local days before it (so a week compares
 // with the week before even across a daylight-saving change); any other range shifts by its length.
 func (s Shop) Compare(p Period, c Comparison) (Period, bool, error) {
-	loc := s.Location
 	switch c {
-	case "", PreviousPeriod:
-		if days, ok := wholeDays(p, loc); ok {
-			return Period{From: p.From.In(loc).AddDate(0, 0, -days), To: p.From}, true, nil
-		}
-		d := p.To.Sub(p.From)
-		return Period{From: p.From.Add(-d), To: p.From}, true, nil
-	case Offset7Days:
-		return shiftDays(p, loc, -7), true, nil
-	case Offset28Days:
-		return shiftDays(p, loc, -28), true, nil
-	case Offset1Year:
-		return Period{From: p.From.In(loc).AddDate(-1, 0, 0), To: p.To.In(loc).AddDate(-1, 0, 0)}, true, nil
+	case "", PreviousPeriod, Offset7Days, Offset28Days, Offset1Year:
+		shift := s.comparisonShift(p, c)
+		return Period{From: shift(p.From), To: shift(p.To)}, true, nil
 	case NoComparison:
 		return Period{}, false, nil
 	}
 	return Period{}, false, invalidf("unknown comparison %q: use previous_period, offset_7d, offset_28d, offset_1y or none", c)
+}
+
+// comparisonShift moves an instant of p to its place in p's comparison range c (a known one, not
+// none): the range's ends, and the trend's bucket boundaries. A local day's start moves to a
+// local day's start (localDay), any other instant keeps its local clock time.
+func (s Shop) comparisonShift(p Period, c Comparison) func(time.Time) time.Time {
+	loc := s.Location
+	switch c {
+	case Offset7Days:
+		return func(t time.Time) time.Time { return addLocal(t, loc, 0, -7) }
+	case Offset28Days:
+		return func(t time.Time) time.Time { return addLocal(t, loc, 0, -28) }
+	case Offset1Year:
+		return func(t time.Time) time.Time { return addLocal(t, loc, -1, 0) }
+	}
+	if days, ok := wholeDays(p, loc); ok {
+		return func(t time.Time) time.Time { return addLocal(t, loc, 0, -days) }
+	}
+	d := p.To.Sub(p.From)
+	return func(t time.Time) time.Time { return t.Add(-d) }
+}
+
+// addLocal adds years and days to t in local calendar terms: a local day's start gives the start
+// of the day that many days (years) away, any other instant the same local clock time there
+// (normalised as time.Date does: 29 February a year on is 1 March).
+func addLocal(t time.Time, loc *time.Location, years, days int) time.Time {
+	l := t.In(loc)
+	if isDayStart(l) {
+		y, m, d := l.Date()
+		return localDay(y+years, m, d+days, loc)
+	}
+	return l.AddDate(years, 0, days)
 }
 
 // withComparison lists p and, when there is one, its comparison range: for statements that answer
@@ -88,22 +110,21 @@ func (s Shop) LookbackStart(t time.Time) time.Time {
 	return t.In(s.Location).AddDate(0, 0, -s.NewBuyerLookbackDays)
 }
 
-func shiftDays(p Period, loc *time.Location, days int) Period {
-	return Period{From: p.From.In(loc).AddDate(0, 0, days), To: p.To.In(loc).AddDate(0, 0, days)}
-}
-
-// wholeDays reports whether both ends of p are local midnights, and how many local days p spans.
+// wholeDays reports whether both ends of p are local day starts (midnights, or the jump of a
+// clock change that skips one), and how many local days p spans.
 func wholeDays(p Period, loc *time.Location) (int, bool) {
 	f, t := p.From.In(loc), p.To.In(loc)
-	if !isMidnight(f) || !isMidnight(t) {
+	if !isDayStart(f) || !isDayStart(t) {
 		return 0, false
 	}
 	days := int(math.Round(t.Sub(f).Hours() / 24))
 	return days, days > 0
 }
 
-func isMidnight(t time.Time) bool {
-	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+// isDayStart reports whether t (in its location) is the first instant of its local day.
+func isDayStart(t time.Time) bool {
+	y, m, d := t.Date()
+	return t.Equal(localDay(y, m, d, t.Location()))
 }
 
 func (p Period) String() string {
