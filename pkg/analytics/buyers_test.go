@@ -202,3 +202,17 @@ func wantColumn(t *testing.T, f *data.Frame, name string, want []any) {
 		}
 	}
 }
+
+// A shop's view that gives a NULL order total (the contract says not null) gets an error that
+// says what to do, not pgx's bare scan error.
+func TestNullTotalGivesAClearError(t *testing.T) {
+	db := fixtureSQL(t, `ALTER TABLE orders ALTER COLUMN total DROP NOT NULL;
+INSERT INTO customers (customer_id, created_at) VALUES (1, '2026-01-01Z');
+INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES (1, 1, '2026-03-02 10:00Z', true, NULL);`)
+	e := analytics.New(db, analytics.DefaultShop())
+	p := analytics.Period{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC)}
+	_, err := e.Buyers(context.Background(), analytics.BuyersQuery{View: "summary"}, p, 0)
+	if !analytics.IsQueryError(err) || !contains(err.Error(), "coalesce(total, 0)") {
+		t.Fatalf("want a query error saying to map NULL totals, got %v", err)
+	}
+}
