@@ -43,9 +43,12 @@ func statementTwoWays(name string) twoWays { return expandTwoWays(name, nil) }
 var historyAgreesSQL = statement("history_agrees")
 
 // pick returns the form to run in tx for periods [froms[i], tos[i]): history when order_history is
-// complete and readable, and either kept by the contract's triggers or found to agree with orders
-// in every one of the periods; probe otherwise, so a missing or stale history costs speed, never
-// a wrong number.
+// complete and readable, and either kept by the contract's triggers (contract.HistoryStateSQL: all
+// four enabled ALWAYS, no logical-replication subscription) or found to agree with orders in every
+// one of the periods; probe otherwise, so a missing history, or one behind in a period's own rows,
+// costs speed, not a wrong number. The agreement check reads only the periods' rows: a history
+// the shop keeps must itself keep each customer's later rows right when an earlier order changes
+// (docs/contract.md, "A history the shop keeps"), which no per-period check can see.
 func (s twoWays) pick(ctx context.Context, tx database.Tx, froms, tos []time.Time) (string, error) {
 	if s.probe == s.history { // the statement does not read the history
 		return s.probe, nil

@@ -506,3 +506,118 @@ SELECT count(*) FROM ((TABLE fresh EXCEPT ALL TABLE commerce.order_history)
 		t.Errorf("history zone %q (%v), want Asia/Tokyo", zone, err)
 	}
 }
+
+// Orders written by a session with session_replication_role = replica (replication and bulk-load
+// tools write so): history.sql enables its triggers ALWAYS, so they keep the history there too. A trigger back in the default mode (ENABLE: it skips such sessions) must not
+// be trusted: the history is then checked per period as one the shop keeps, and the figures stay
+// the orders' ones.
+func TestOrderHistoryReplicaSessions(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewContractDatabase(t)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	exec := func(sql string) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	// inReplica writes as a replication subscriber does (it needs a superuser, as the tests connect).
+	inReplica := func(sql string) {
+		t.Helper()
+		exec("BEGIN; SET LOCAL session_replication_role = replica; " + sql + "; COMMIT")
+	}
+	march := analytics.Period{From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
+	exec(`INSERT INTO commerce.customers (customer_id, created_at) SELECT i, '2026-01-01Z' FROM generate_series(1, 5) i;
+	      INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total)
+	      VALUES (1, 1, '2026-02-10Z', true, 50), (2, 1, '2026-03-05Z', true, 111), (3, 2, '2026-03-06Z', true, 111), (4, 3, '2026-03-07Z', true, 111)`)
+	db := pgtest.OpenDB(t, dsn)
+	// summary reads the buyers summary of March: its frames, whether it read order_history, and
+	// the revenue of all buyers.
+	summary := func(state string) (data.Frames, bool, float64) {
+		t.Helper()
+		e, closeEngine := openEngine(t, dsn, "commerce", analytics.DefaultShop())
+		defer closeEngine()
+		frames, err := e.Buyers(ctx, analytics.BuyersQuery{}, march, 24*time.Hour)
+		if err != nil {
+			t.Fatalf("%s: %v", state, err)
+		}
+		f := frames[0]
+		field, _ := f.FieldByName("revenue")
+		all, _ := field.ConcreteAt(2) // New, Repeat, All buyers
+		revenue, _ := all.(float64)
+		return frames, readsHistoryTable.MatchString(f.Meta.ExecutedQueryString), revenue
+	}
+	// ordersPath is the summary read from orders alone (the history moved out of the contract).
+	ordersPath := func(state string) (data.Frames, float64) {
+		t.Helper()
+		exec(`ALTER TABLE commerce.order_history RENAME TO order_history_aside`)
+		defer exec(`ALTER TABLE commerce.order_history_aside RENAME TO order_history`)
+		frames, read, revenue := summary(state + ", orders path")
+		if read {
+			t.Fatalf("%s: the orders path read order_history", state)
+		}
+		return frames, revenue
+	}
+	kept := func(state string) contract.Report {
+		t.Helper()
+		r, err := contract.Check(ctx, db, "commerce")
+		if err != nil {
+			t.Fatalf("%s: %v", state, err)
+		}
+		return r
+	}
+	check := func(state string, wantKept bool, wantRevenue float64) {
+		t.Helper()
+		r := kept(state)
+		if r.HistoryKept != wantKept {
+			t.Errorf("%s: history kept %v, want %v (%s)", state, r.HistoryKept, wantKept, r.Summary())
+		}
+		got, read, revenue := summary(state)
+		want, wantRev := ordersPath(state)
+		if wantRev != wantRevenue {
+			t.Fatalf("%s: orders path revenue %v, want %v", state, wantRev, wantRevenue)
+		}
+		if revenue != wantRevenue {
+			t.Errorf("%s: revenue %v (read order_history %v), want the orders' %v", state, revenue, read, wantRevenue)
+		}
+		for i := range want {
+			if diff := frameDiff(got[i], want[i]); diff != "" {
+				t.Errorf("%s, frame %s: %s", state, want[i].Name, diff)
+			}
+		}
+		if wantKept && !read {
+			t.Errorf("%s: a history kept by its triggers was not read", state)
+		}
+	}
+	check("built", true, 333)
+
+	// A new buyer's order written in replica mode: the ALWAYS triggers see it.
+	inReplica(`INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) VALUES (5, 4, '2026-03-08Z', true, 1000)`)
+	check("order inserted in replica mode", true, 1333)
+	inReplica(`UPDATE commerce.orders SET is_valid = false WHERE order_id = 3`)
+	check("order invalidated in replica mode", true, 1222)
+
+	// A trigger back in the default mode (as an older history.sql created it, or ENABLE TRIGGER
+	// ALL after a restore with --disable-triggers): the next replica write passes it by.
+	exec(`ALTER TABLE commerce.orders ENABLE TRIGGER order_history_insert`)
+	r := kept("insert trigger in mode O")
+	if r.HistoryKept || !strings.Contains(r.Summary(), "kept by the shop") || !strings.Contains(r.Summary(), "run history.sql again") {
+		t.Errorf("insert trigger in mode O: health %q, want a history kept by the shop and a hint to run history.sql again", r.Summary())
+	}
+	inReplica(`INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) VALUES (6, 5, '2026-03-09Z', true, 1000)`)
+	var rows int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM commerce.order_history WHERE order_id = 6`).Scan(&rows); err != nil || rows != 0 {
+		t.Fatalf("the insert trigger in mode O fired in replica mode (%d rows, %v): the case is not exercised", rows, err)
+	}
+	check("order inserted in replica mode past a trigger in mode O", false, 2222)
+
+	// history.sql run again: its triggers are ALWAYS again, and the rebuilt history is read.
+	if err := contract.CreateHistory(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	check("history.sql run again", true, 2222)
+}

@@ -23,8 +23,17 @@ type Report struct {
 	Missing map[string][]string
 	// MissingIndexes names the indexes of indexes.sql absent on contract tables (views have none).
 	MissingIndexes []string
-	// HistoryKept is true when order_history is a table kept by history.sql's triggers on orders.
+	// HistoryKept is true when order_history is a table kept by history.sql's triggers on orders
+	// (HistoryStateSQL): all four enabled ALWAYS, in a database with no logical-replication
+	// subscription.
 	HistoryKept bool
+	// HistoryTriggersNotAlways names history.sql's triggers that are enabled in another mode than
+	// ALWAYS ("order_history_insert (ENABLE)"): they skip the sessions of some
+	// session_replication_role, so the history is not trusted until history.sql is run again.
+	HistoryTriggersNotAlways []string
+	// HistorySubscribed is true when the database has a logical-replication subscription, whose
+	// apply worker fires no statement triggers: the history's triggers cannot keep it.
+	HistorySubscribed bool
 	// HistoryZone is the time zone of order_history's purchase days ("" when unknown).
 	HistoryZone string
 }
@@ -63,6 +72,12 @@ func (r Report) Summary() string {
 		b.WriteString(" order history: yes, kept current by its triggers.")
 	case r.Has(History):
 		b.WriteString(" order history: yes, kept by the shop (each period is checked against orders before use).")
+		if len(r.HistoryTriggersNotAlways) > 0 {
+			fmt.Fprintf(&b, " Its triggers are not all enabled ALWAYS (%s), so some sessions' writes pass them by (ENABLE skips those with session_replication_role = replica, as replication and bulk-load tools write; ENABLE REPLICA all others) and the history is not trusted: run history.sql again (it rebuilds the history and enables its triggers ALWAYS).", strings.Join(r.HistoryTriggersNotAlways, ", "))
+		}
+		if r.HistorySubscribed {
+			b.WriteString(" This database has a logical-replication subscription, whose apply worker fires no statement triggers: history.sql's triggers cannot keep the history of replicated orders, so it is checked like one the shop keeps.")
+		}
 	default:
 		fmt.Fprintf(&b, " order history: no (%s; optional: history.sql makes the buyers, customer events and customer report figures faster on a big shop).", r.gaps(History))
 	}
@@ -140,9 +155,18 @@ var HistoryIndexes = []string{"order_history_period", "order_history_first", "or
 
 // HistoryStateSQL reads, for the contract schema on the search path, whether order_history has
 // every column of HistoryColumns and may be read (complete), whether it is kept by history.sql's triggers
-// (kept: a table with all four triggers present and enabled on orders; a kept history changes in
-// the same transaction as orders, so it never disagrees with them) and whether
+// (kept: a table with all four triggers present and enabled ALWAYS on orders; a kept history
+// changes in the same transaction as orders, so it never disagrees with them) and whether
 // order_history_zone, the zone of its purchase days, may be read (zoned).
+//
+// ALWAYS, not merely enabled: a trigger in the default mode (tgenabled 'O', as CREATE TRIGGER,
+// ENABLE TRIGGER and an earlier history.sql leave it) or in REPLICA mode ('R') skips the writes
+// of sessions in the other session_replication_role (replication and bulk-load tools write as
+// replica), so such a history may be behind orders. And not in a database with a
+// logical-replication subscription: its apply worker writes as replica and fires row triggers
+// only, never statement triggers such as these, whatever their mode. (Which tables a
+// subscription replicates is in pg_subscription_rel, which only superusers may read; any
+// subscription of the database counts.) Such a history is checked per period as the shop's.
 var HistoryStateSQL = fmt.Sprintf(`
 SELECT coalesce(has_table_privilege(to_regclass('order_history'), 'SELECT'), false)
        AND (SELECT count(*) = %d
@@ -153,9 +177,26 @@ SELECT coalesce(has_table_privilege(to_regclass('order_history'), 'SELECT'), fal
         FROM pg_trigger t
         WHERE t.tgrelid = to_regclass('orders')
           AND t.tgname IN ('order_history_insert', 'order_history_update', 'order_history_delete', 'order_history_truncate')
-          AND t.tgenabled <> 'D'
-          AND t.tgfoid = to_regprocedure('order_history_keep()')) AS kept,
-       coalesce(has_table_privilege(to_regclass('order_history_zone'), 'SELECT'), false) AS zoned`, len(HistoryColumns), quotedList(HistoryColumns))
+          AND t.tgenabled = 'A'
+          AND t.tgfoid = to_regprocedure('order_history_keep()'))
+       AND NOT EXISTS (%s) AS kept,
+       coalesce(has_table_privilege(to_regclass('order_history_zone'), 'SELECT'), false) AS zoned`, len(HistoryColumns), quotedList(HistoryColumns), subscriptionSQL)
+
+// subscriptionSQL finds a logical-replication subscription of the current database (pg_subscription
+// is readable by every role but for its conninfo column).
+const subscriptionSQL = `SELECT FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid WHERE d.datname = current_database()`
+
+// historyTriggersSQL reads, for the health check's hints, history.sql's triggers on orders that
+// are enabled but not ALWAYS, with their mode as the ALTER TABLE clause that sets it, and whether
+// the database has a logical-replication subscription.
+var historyTriggersSQL = fmt.Sprintf(`
+SELECT coalesce(array_agg(t.tgname || CASE t.tgenabled WHEN 'O' THEN ' (ENABLE)' ELSE ' (ENABLE REPLICA)' END ORDER BY t.tgname)
+                    FILTER (WHERE t.tgenabled IN ('O', 'R')), '{}'),
+       EXISTS (%s)
+FROM pg_trigger t
+WHERE t.tgrelid = to_regclass('orders')
+  AND t.tgname IN ('order_history_insert', 'order_history_update', 'order_history_delete', 'order_history_truncate')
+  AND t.tgfoid = to_regprocedure('order_history_keep()')`, subscriptionSQL)
 
 // HistoryZoneSQL reads the time zone of order_history's purchase days (run only when
 // HistoryStateSQL says zoned).
@@ -220,8 +261,14 @@ WHERE n.nspname = $1 AND c.relkind IN ('r', 'v', 'm', 'p', 'f')`, schema)
 			return err
 		}
 		var complete, zoned bool
-		if err := tx.QueryRow(ctx, HistoryStateSQL).Scan(&complete, &r.HistoryKept, &zoned); err != nil || !zoned {
+		if err := tx.QueryRow(ctx, HistoryStateSQL).Scan(&complete, &r.HistoryKept, &zoned); err != nil {
 			return err
+		}
+		if err := tx.QueryRow(ctx, historyTriggersSQL).Scan(&r.HistoryTriggersNotAlways, &r.HistorySubscribed); err != nil {
+			return err
+		}
+		if !zoned {
+			return nil
 		}
 		return tx.QueryRow(ctx, HistoryZoneSQL).Scan(&r.HistoryZone)
 	})

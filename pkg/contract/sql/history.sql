@@ -8,10 +8,11 @@
 -- orders, so that their last row before a moment sums up their whole history until then. With it "is this period's buyer new or repeat?" and
 -- "is this their first or second order, did it win them back?" are read from the period's own rows
 -- instead of probing every buyer's earlier orders. Run it after indexes.sql: it builds the table from orders and
--- installs triggers that keep it current in the same transaction as every change to orders, so it
--- is never behind. Shops whose orders is a view keep order_history with their own pipeline
--- instead; the datasource then checks, per period, that it agrees with orders (same number of
--- valid orders and revenue) and falls back to the probe where it does not.
+-- installs triggers that keep it current in the same transaction as every change to orders (enabled
+-- ALWAYS, so sessions in session_replication_role replica fire them too), so it is never behind.
+-- Shops whose orders is a view keep order_history with their own pipeline instead; the datasource
+-- then checks, per period, that it agrees with orders (same number of valid orders and revenue)
+-- and falls back to the probe where it does not.
 --
 -- Each row also carries the channel and the store of the customer's first valid order (as text),
 -- so that the segments by first-order channel or store read them from the same last row instead of
@@ -126,6 +127,19 @@ CREATE TRIGGER order_history_delete AFTER DELETE ON orders
     REFERENCING OLD TABLE AS changed_old FOR EACH STATEMENT EXECUTE FUNCTION order_history_keep();
 CREATE TRIGGER order_history_truncate AFTER TRUNCATE ON orders
     FOR EACH STATEMENT EXECUTE FUNCTION order_history_keep();
+-- ALWAYS: a trigger created plain (mode O) does not fire in a session whose session_replication_role
+-- is replica (loads by replication tools, pg_restore-style bulk loads run that way), and the
+-- history would silently miss those changes. ENABLE ALWAYS TRIGGER makes them fire in every
+-- session. The datasource trusts the history without checking it only when all four are ALWAYS
+-- (pkg/contract/check.go): a trigger set back to ENABLE (an earlier version of this file, or
+-- ENABLE TRIGGER ALL after a restore with --disable-triggers) makes it check the history per
+-- period until this file is run again. (The apply worker of a logical-replication subscription
+-- fires no statement triggers at all, ALWAYS or not: on a subscriber the datasource checks the
+-- history per period; docs/contract.md.)
+ALTER TABLE orders ENABLE ALWAYS TRIGGER order_history_insert;
+ALTER TABLE orders ENABLE ALWAYS TRIGGER order_history_update;
+ALTER TABLE orders ENABLE ALWAYS TRIGGER order_history_delete;
+ALTER TABLE orders ENABLE ALWAYS TRIGGER order_history_truncate;
 
 -- The build: one ordered pass over the valid orders. The indexes are built after it (faster than
 -- keeping them during the load, and a rebuild picks up a changed index definition).
