@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"sync"
@@ -150,6 +151,34 @@ func (in clvInput) mean() float64 {
 func (s Shop) endDay(to time.Time) time.Time {
 	d := to.Add(-time.Nanosecond).In(s.Location)
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// fitDay is the key day of the fit that answers a request as of asOf: the last local day that ends
+// at or before asOf. A fit is always of whole local days (fitAsOf), so it never reads an order at
+// or after the request's end, and two requests ending on the same day share a fit that depends on
+// that day alone, not on which of them came first. At a local midnight it equals endDay.
+func (s Shop) fitDay(asOf time.Time) time.Time {
+	l := asOf.In(s.Location)
+	return s.endDay(localDay(l.Year(), l.Month(), l.Day(), s.Location))
+}
+
+// fitAsOf is the instant a fit of key day day is computed as of: the local midnight that ends day.
+func (s Shop) fitAsOf(day time.Time) time.Time {
+	return localDay(day.Year(), day.Month(), day.Day()+1, s.Location)
+}
+
+// localDays is the length of [from, to) in local days: whole days between the local midnights at
+// or before each, plus the elapsed fraction of to's day (a day of 23 or 25 hours is one day).
+// from must be a local midnight (fitAsOf).
+func (s Shop) localDays(from, to time.Time) float64 {
+	toDay := s.fitDay(to) // the last day ending at or before to
+	start := s.fitAsOf(toDay)
+	days := toDay.Sub(s.fitDay(from)).Hours() / 24
+	if to.After(start) {
+		next := s.fitAsOf(toDay.AddDate(0, 0, 1))
+		days += float64(to.Sub(start)) / float64(next.Sub(start))
+	}
+	return days
 }
 
 // clvReadParts is how many customer-id ranges the per-customer read is split into and read side
@@ -313,16 +342,39 @@ func (e *Engine) fitFor(ctx context.Context, unit string, asOf time.Time) (*mode
 	if unit == "" {
 		unit = clvUnitWeek
 	}
-	return e.fits.get(ctx, fitKey{day: e.shop.endDay(asOf).Format(time.DateOnly), unit: unit}, asOf)
+	return e.fits.get(ctx, e.fitKeyOf(unit, asOf))
 }
 
-// fitModels fits both models on the customers as of asOf (the fit cache calls it).
-func (e *Engine) fitModels(ctx context.Context, k fitKey, asOf time.Time) (*modelFit, error) {
+// ownFitFor is fitFor that never borrows an earlier day's fit: it waits (as long as ctx allows)
+// for the fit of asOf's own day.
+func (e *Engine) ownFitFor(ctx context.Context, unit string, asOf time.Time) (*modelFit, error) {
+	if _, err := unitDays(unit); err != nil {
+		return nil, err
+	}
+	if unit == "" {
+		unit = clvUnitWeek
+	}
+	return e.fits.own(ctx, e.fitKeyOf(unit, asOf))
+}
+
+// fitKeyOf is the key of the fit answering a request as of asOf.
+func (e *Engine) fitKeyOf(unit string, asOf time.Time) fitKey {
+	return fitKey{day: e.shop.fitDay(asOf).Format(time.DateOnly), unit: unit}
+}
+
+// fitModels fits both models on the customers as of the end of the key's day (the fit cache calls
+// it): the fit depends on its key alone.
+func (e *Engine) fitModels(ctx context.Context, k fitKey) (*modelFit, error) {
 	start := time.Now()
 	ud, err := unitDays(k.unit)
 	if err != nil {
 		return nil, err
 	}
+	keyDay, err := time.Parse(time.DateOnly, k.day)
+	if err != nil {
+		return nil, err
+	}
+	asOf := e.shop.fitAsOf(keyDay)
 	f := &modelFit{Key: k, AsOf: asOf, UnitDays: ud}
 	triples := map[[3]int64]float64{}
 	var spends []clv.Spend
@@ -458,6 +510,32 @@ func (e *Engine) check(q CLVQuery) error {
 type predictor struct {
 	f  *modelFit
 	fc *clv.Forecaster
+	// bad is the first customer whose prediction was not a finite number: views answer an error
+	// rather than sums that one NaN would make NaN.
+	bad *clvInput
+}
+
+// checked records in the first customer whose prediction is not finite.
+func (p *predictor) checked(in clvInput, vs ...float64) {
+	if p.bad != nil {
+		return
+	}
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			p.bad = &in
+			return
+		}
+	}
+}
+
+// err is the error of a non-finite prediction, or nil.
+func (p *predictor) err() error {
+	if p.bad == nil {
+		return nil
+	}
+	in := *p.bad
+	return fmt.Errorf("predicted CLV: the models fitted as of %s give no finite prediction for customer %q (x = %d, t_x = %d days, T = %d days; r = %g, alpha = %g, a = %g, b = %g, p = %g, q = %g, gamma = %g): please report it; a shorter horizon may avoid it",
+		p.f.Key.day, in.id, in.x, in.txDays, in.tDays, p.f.BG.R, p.f.BG.Alpha, p.f.BG.A, p.f.BG.B, p.f.GG.P, p.f.GG.Q, p.f.GG.Gamma)
 }
 
 // tripleForecast is what depends on (x, t_x, T) only.
@@ -475,9 +553,12 @@ func (p *predictor) triple(x, txDays, tDays int64) tripleForecast {
 	return t
 }
 
-// predict forecasts one customer: it equals clv.Predict for the same inputs.
+// predict forecasts one customer: it equals clv.Predict for the same inputs. A prediction that is
+// not finite is recorded (err).
 func (p *predictor) predict(in clvInput) clv.Prediction {
-	return p.fc.Predict(in.summary(p.f.UnitDays), in.mean())
+	pred := p.fc.Predict(in.summary(p.f.UnitDays), in.mean())
+	p.checked(in, pred.PAlive, pred.Transactions, pred.Value)
+	return pred
 }
 
 // groupValue is the predicted value of n customers sharing (x, t_x, T) whose mean repeat values
@@ -486,7 +567,9 @@ func (p *predictor) predict(in clvInput) clv.Prediction {
 func (p *predictor) groupValue(x, txDays, tDays int64, n, sumMean float64) (tripleForecast, float64) {
 	t := p.triple(x, txDays, tDays)
 	g := p.f.GG
-	return t, t.present * g.P / (g.P*float64(x) + g.Q - 1) * (n*g.Gamma + float64(x)*sumMean)
+	v := t.present * g.P / (g.P*float64(x) + g.Q - 1) * (n*g.Gamma + float64(x)*sumMean)
+	p.checked(clvInput{x: x, txDays: txDays, tDays: tDays}, t.pAlive, t.transactions, v)
+	return t, v
 }
 
 // CLV answers query type "clv".
@@ -530,7 +613,7 @@ func (e *Engine) clvMeta(f *modelFit, asOf time.Time, horizonDays int) map[strin
 
 // borrowedNotice says when the model answering was fitted for an earlier day.
 func (e *Engine) borrowedNotice(f *modelFit, asOf time.Time) string {
-	want := e.shop.endDay(asOf).Format(time.DateOnly)
+	want := e.shop.fitDay(asOf).Format(time.DateOnly)
 	if f.Key.day == want {
 		return ""
 	}

@@ -3,6 +3,7 @@ package analytics
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -11,14 +12,15 @@ import (
 // fitKey names one fit: the local as-of day and the time unit. Fits are per engine, so per
 // datasource.
 type fitKey struct {
-	day  string // YYYY-MM-DD, the local day of the as-of moment's last instant
+	day  string // YYYY-MM-DD: the fit reads the orders before this local day's end (Shop.fitDay)
 	unit string
 }
 
 // fitCache keeps the models fitted for recent as-of days. A fit takes seconds on a big shop and
 // changes little from one day to the next, so:
-//   - a fit for the asked day is reused; when it is older than refreshAfter (new orders of that
-//     day may have arrived) it is still answered, and a refit starts in the background;
+//   - a fit for the asked day is reused; when it is older than refreshAfter (orders before the
+//     day's end may have been loaded late or changed since) it is still answered, and a refit
+//     starts in the background;
 //   - with no fit for the day but one for an earlier day within borrowDays, that one answers
 //     (the frames say so) while the day's own fit runs in the background;
 //   - otherwise the caller waits for the fit; concurrent callers share one fit.
@@ -26,7 +28,7 @@ type fitKey struct {
 // A fit that fails for lack of history is kept like a success (the answer will not change until
 // new orders arrive); other failures (database down, cancelled) are not kept.
 type fitCache struct {
-	fit          func(ctx context.Context, k fitKey, asOf time.Time) (*modelFit, error)
+	fit          func(ctx context.Context, k fitKey) (*modelFit, error)
 	refreshAfter time.Duration
 	borrowDays   int
 	maxEntries   int
@@ -46,7 +48,7 @@ type fitEntry struct {
 	at  time.Time // when the fit finished
 }
 
-func newFitCache(fit func(ctx context.Context, k fitKey, asOf time.Time) (*modelFit, error)) *fitCache {
+func newFitCache(fit func(ctx context.Context, k fitKey) (*modelFit, error)) *fitCache {
 	base, stop := context.WithCancel(context.Background())
 	return &fitCache{
 		fit: fit, refreshAfter: time.Hour, borrowDays: 7, maxEntries: 16, timeout: 5 * time.Minute,
@@ -54,27 +56,38 @@ func newFitCache(fit func(ctx context.Context, k fitKey, asOf time.Time) (*model
 	}
 }
 
-// get returns the fit for k (as of asOf), or the fit it borrows, or the fit's error.
-func (c *fitCache) get(ctx context.Context, k fitKey, asOf time.Time) (*modelFit, error) {
+// get returns the fit for k, or the fit it borrows, or the fit's error.
+func (c *fitCache) get(ctx context.Context, k fitKey) (*modelFit, error) {
+	return c.lookup(ctx, k, true)
+}
+
+// own returns the fit for k, never a borrowed one: it waits for k's fit (until ctx ends).
+func (c *fitCache) own(ctx context.Context, k fitKey) (*modelFit, error) {
+	return c.lookup(ctx, k, false)
+}
+
+func (c *fitCache) lookup(ctx context.Context, k fitKey, borrow bool) (*modelFit, error) {
 	c.mu.Lock()
 	if e, ok := c.entries[k]; ok {
 		if time.Since(e.at) > c.refreshAfter {
-			c.startLocked(k, asOf)
+			c.startLocked(k)
 		}
 		c.mu.Unlock()
 		return e.fit, e.err
 	}
-	if e := c.borrowLocked(k); e != nil {
-		c.startLocked(k, asOf)
-		c.mu.Unlock()
-		return e.fit, nil
+	if borrow {
+		if e := c.borrowLocked(k); e != nil {
+			c.startLocked(k)
+			c.mu.Unlock()
+			return e.fit, nil
+		}
 	}
-	done := c.startLocked(k, asOf)
+	done := c.startLocked(k)
 	c.mu.Unlock()
 	select {
 	case <-done:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, fmt.Errorf("predicted CLV: stopped waiting for the fit as of %s (%s unit), which goes on in the background: %w", k.day, k.unit, ctx.Err())
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -83,7 +96,7 @@ func (c *fitCache) get(ctx context.Context, k fitKey, asOf time.Time) (*modelFit
 	}
 	// The fit failed without being kept (database down, cancelled): run it once more in this
 	// request so that its error reaches the user.
-	return c.fit(ctx, k, asOf)
+	return c.fit(ctx, k)
 }
 
 // borrowLocked returns the successful fit of the nearest earlier day within borrowDays.
@@ -103,7 +116,7 @@ func (c *fitCache) borrowLocked(k fitKey) *fitEntry {
 
 // startLocked starts the fit of k in the background unless it is already running, and returns a
 // channel closed when it ends.
-func (c *fitCache) startLocked(k fitKey, asOf time.Time) chan struct{} {
+func (c *fitCache) startLocked(k fitKey) chan struct{} {
 	if done, ok := c.inflight[k]; ok {
 		return done
 	}
@@ -115,7 +128,7 @@ func (c *fitCache) startLocked(k fitKey, asOf time.Time) chan struct{} {
 		defer close(done)
 		ctx, cancel := context.WithTimeout(c.base, c.timeout)
 		defer cancel()
-		f, err := c.fit(ctx, k, asOf)
+		f, err := c.fit(ctx, k)
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		delete(c.inflight, k)

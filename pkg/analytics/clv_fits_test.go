@@ -21,7 +21,7 @@ type countingFits struct {
 	days    []string
 }
 
-func (c *countingFits) fit(ctx context.Context, k fitKey, asOf time.Time) (*modelFit, error) {
+func (c *countingFits) fit(ctx context.Context, k fitKey) (*modelFit, error) {
 	c.calls.Add(1)
 	c.mu.Lock()
 	c.days = append(c.days, k.day)
@@ -36,7 +36,7 @@ func (c *countingFits) fit(ctx context.Context, k fitKey, asOf time.Time) (*mode
 	if c.err != nil {
 		return nil, c.err
 	}
-	return &modelFit{Key: k, AsOf: asOf}, nil
+	return &modelFit{Key: k}, nil
 }
 
 func key(day string) fitKey { return fitKey{day: day, unit: "week"} }
@@ -52,7 +52,7 @@ func TestFitCacheReuseAndCoalescing(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			f, err := fc.get(ctx, key("2026-05-10"), time.Time{})
+			f, err := fc.get(ctx, key("2026-05-10"))
 			if err != nil {
 				t.Error(err)
 			}
@@ -70,11 +70,11 @@ func TestFitCacheReuseAndCoalescing(t *testing.T) {
 			t.Fatalf("a request got %+v", f)
 		}
 	}
-	if _, err := fc.get(ctx, key("2026-05-10"), time.Time{}); err != nil || c.calls.Load() != 1 {
+	if _, err := fc.get(ctx, key("2026-05-10")); err != nil || c.calls.Load() != 1 {
 		t.Fatalf("a cached fit was fitted again (%d calls, %v)", c.calls.Load(), err)
 	}
 	// Another unit is another fit.
-	if f, _ := fc.get(ctx, fitKey{day: "2026-05-10", unit: "day"}, time.Time{}); f.Key.unit != "day" || c.calls.Load() != 2 {
+	if f, _ := fc.get(ctx, fitKey{day: "2026-05-10", unit: "day"}); f.Key.unit != "day" || c.calls.Load() != 2 {
 		t.Fatalf("the day unit reused the week fit")
 	}
 }
@@ -84,22 +84,22 @@ func TestFitCacheBorrowsAndRefitsInBackground(t *testing.T) {
 	fc := newFitCache(c.fit)
 	defer fc.close()
 	ctx := context.Background()
-	if _, err := fc.get(ctx, key("2026-05-10"), time.Time{}); err != nil {
+	if _, err := fc.get(ctx, key("2026-05-10")); err != nil {
 		t.Fatal(err)
 	}
 	// The next day borrows the previous day's fit at once, while its own fit runs.
 	c.release = make(chan struct{})
-	f, err := fc.get(ctx, key("2026-05-11"), time.Time{})
+	f, err := fc.get(ctx, key("2026-05-11"))
 	if err != nil || f.Key.day != "2026-05-10" {
 		t.Fatalf("day 11 answered %+v, %v; want the borrowed fit of day 10", f, err)
 	}
 	close(c.release)
 	fc.wait()
-	if f, _ := fc.get(ctx, key("2026-05-11"), time.Time{}); f.Key.day != "2026-05-11" {
+	if f, _ := fc.get(ctx, key("2026-05-11")); f.Key.day != "2026-05-11" {
 		t.Fatalf("after the background fit, day 11 answered the fit of %s", f.Key.day)
 	}
 	// Eight days later is too far to borrow: the caller waits for its own fit.
-	if f, _ := fc.get(ctx, key("2026-05-19"), time.Time{}); f.Key.day != "2026-05-19" {
+	if f, _ := fc.get(ctx, key("2026-05-19")); f.Key.day != "2026-05-19" {
 		t.Fatalf("day 19 answered the fit of %s", f.Key.day)
 	}
 	// A stale fit still answers, and is refitted in the background.
@@ -107,7 +107,7 @@ func TestFitCacheBorrowsAndRefitsInBackground(t *testing.T) {
 	fc.entries[key("2026-05-19")].at = time.Now().Add(-2 * time.Hour)
 	fc.mu.Unlock()
 	before := c.calls.Load()
-	if f, _ := fc.get(ctx, key("2026-05-19"), time.Time{}); f.Key.day != "2026-05-19" {
+	if f, _ := fc.get(ctx, key("2026-05-19")); f.Key.day != "2026-05-19" {
 		t.Fatal("the stale fit did not answer")
 	}
 	fc.wait()
@@ -123,7 +123,7 @@ func TestFitCacheErrors(t *testing.T) {
 	fc := newFitCache(c.fit)
 	defer fc.close()
 	for i := 0; i < 3; i++ {
-		if _, err := fc.get(ctx, key("2026-05-10"), time.Time{}); !errors.Is(err, errTooLittleHistory) {
+		if _, err := fc.get(ctx, key("2026-05-10")); !errors.Is(err, errTooLittleHistory) {
 			t.Fatalf("got %v", err)
 		}
 	}
@@ -131,7 +131,7 @@ func TestFitCacheErrors(t *testing.T) {
 		t.Fatalf("%d fits for a shop with too little history, want 1", n)
 	}
 	// A failed fit is not borrowed by the next day.
-	if _, err := fc.get(ctx, key("2026-05-11"), time.Time{}); !errors.Is(err, errTooLittleHistory) {
+	if _, err := fc.get(ctx, key("2026-05-11")); !errors.Is(err, errTooLittleHistory) {
 		t.Fatalf("got %v", err)
 	}
 	// Other errors (database down) are not kept: the next request tries again.
@@ -140,7 +140,7 @@ func TestFitCacheErrors(t *testing.T) {
 	fc2 := newFitCache(c2.fit)
 	defer fc2.close()
 	for i := 0; i < 2; i++ {
-		if _, err := fc2.get(ctx, key("2026-05-10"), time.Time{}); !errors.Is(err, down) {
+		if _, err := fc2.get(ctx, key("2026-05-10")); !errors.Is(err, down) {
 			t.Fatalf("got %v", err)
 		}
 	}
@@ -152,7 +152,7 @@ func TestFitCacheErrors(t *testing.T) {
 	fc3 := newFitCache(c3.fit)
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := fc3.get(cctx, key("2026-05-10"), time.Time{}); !errors.Is(err, context.Canceled) {
+	if _, err := fc3.get(cctx, key("2026-05-10")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v", err)
 	}
 	fc3.close() // cancels the running fit and waits for it
@@ -165,7 +165,7 @@ func TestFitCacheBounded(t *testing.T) {
 	fc.borrowDays = 0
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := 0; i < 40; i++ {
-		if _, err := fc.get(context.Background(), key(start.AddDate(0, 0, i).Format(time.DateOnly)), time.Time{}); err != nil {
+		if _, err := fc.get(context.Background(), key(start.AddDate(0, 0, i).Format(time.DateOnly))); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -86,6 +87,9 @@ func (e *Engine) clvCustomers(ctx context.Context, q CLVQuery, p Period) (data.F
 	if err != nil {
 		return nil, explain("predicted CLV per customer", err)
 	}
+	if err := pr.err(); err != nil {
+		return nil, err
+	}
 	ranked := make([]rankedCustomer, top.Len())
 	for i := len(ranked) - 1; i >= 0; i-- {
 		ranked[i] = heap.Pop(top).(rankedCustomer)
@@ -155,6 +159,9 @@ func (e *Engine) clvTotal(ctx context.Context, q CLVQuery, p Period) (data.Frame
 	})
 	if err != nil {
 		return nil, explain("predicted CLV of the customer base", err)
+	}
+	if err := pr.err(); err != nil {
+		return nil, err
 	}
 	money := e.shop.MoneyUnit()
 	n := float64(sum.customers)
@@ -250,6 +257,9 @@ func (e *Engine) forecastByDimension(ctx context.Context, d customerDimension, p
 	})
 	if err != nil {
 		return nil, sql, explain("predicted CLV by "+d.label, err)
+	}
+	if err := pr.err(); err != nil {
+		return nil, sql, err
 	}
 	// Keyed by the statement's raw value above (no lookup per customer); now by displayed value,
 	// which several raw values may share.
@@ -362,21 +372,22 @@ func (e *Engine) clvFit(ctx context.Context, q CLVQuery, p Period) (data.Frames,
 // clvHoldout answers the calibration/holdout check: the models fitted as of the period's start,
 // and for the customers of that moment, their purchases in the period against the fit's
 // expectation, by their number of calibration repeat purchases (FHL 2005, figure 3).
+//
+// The calibration is the fit's: the orders before the last local midnight at or before the
+// period's start (Shop.fitDay). The holdout is every valid order from that midnight to the
+// period's end, so each order is in exactly one of them even when the period starts mid-day (the
+// holdout then begins at that day's midnight), and its length is the time from that midnight to
+// the period's end, in local days (a last partial day counts its elapsed fraction).
 func (e *Engine) clvHoldout(ctx context.Context, q CLVQuery, p Period) (data.Frames, error) {
-	cal := p.From
-	f, err := e.fitFor(ctx, q.Unit, cal)
+	// The check compares a fit with its own future: a borrowed fit would blur it, so this waits
+	// for the fit of the calibration day, as long as the request allows.
+	f, err := e.ownFitFor(ctx, q.Unit, p.From)
 	if err != nil {
 		return nil, err
 	}
-	if f.Key.day != e.shop.endDay(cal).Format(time.DateOnly) {
-		// The check compares a fit with its own future: a borrowed fit would blur it. Wait for
-		// the day's own fit (it is running).
-		e.fits.wait()
-		if f, err = e.fitFor(ctx, q.Unit, cal); err != nil {
-			return nil, err
-		}
-	}
-	holdoutDays := e.shop.endDay(p.To).Sub(e.shop.endDay(cal)).Hours() / 24
+	calDay := e.shop.fitDay(p.From)
+	cal := e.shop.fitAsOf(calDay)
+	holdoutDays := e.shop.localDays(cal, p.To)
 	t := holdoutDays / f.UnitDays
 	type bucket struct {
 		customers         int64
@@ -384,8 +395,9 @@ func (e *Engine) clvHoldout(ctx context.Context, q CLVQuery, p Period) (data.Fra
 	}
 	buckets := make([]bucket, holdoutTopBucket+1)
 	var sql string
+	var bad *clvInput
 	err = e.db.Read(ctx, func(tx database.Tx) error {
-		rs, ran, err := e.queryMerged(ctx, tx, clvHoldoutSQL, cal, e.shop.Location.String(), e.shop.endDay(cal), p.To)
+		rs, ran, err := e.queryMerged(ctx, tx, clvHoldoutSQL, cal, e.shop.Location.String(), calDay, p.To)
 		sql = ran
 		if err != nil {
 			return err
@@ -396,16 +408,23 @@ func (e *Engine) clvHoldout(ctx context.Context, q CLVQuery, p Period) (data.Fra
 			if err := rs.Scan(&x, &txDays, &tDays, &n, &purchases); err != nil {
 				return err
 			}
-			s := clvInput{x: x, txDays: txDays, tDays: tDays}.summary(f.UnitDays)
+			in := clvInput{x: x, txDays: txDays, tDays: tDays}
 			b := &buckets[min(x, holdoutTopBucket)]
 			b.customers += n
 			b.actual += float64(purchases)
-			b.predicted += float64(n) * f.BG.ExpectedTransactions(s, t)
+			e := f.BG.ExpectedTransactions(in.summary(f.UnitDays), t)
+			if (math.IsNaN(e) || math.IsInf(e, 0)) && bad == nil {
+				bad = &in
+			}
+			b.predicted += float64(n) * e
 		}
 		return rs.Err()
 	})
 	if err != nil {
 		return nil, explain("predicted CLV holdout check", err)
+	}
+	if bad != nil {
+		return nil, (&predictor{f: f, bad: bad}).err()
 	}
 	fb := newFrameBuilder("clv_holdout")
 	label := fb.str("calibration_repeat_purchases", "Repeat purchases in calibration")
@@ -436,6 +455,7 @@ func (e *Engine) clvHoldout(ctx context.Context, q CLVQuery, p Period) (data.Fra
 	row("all", all)
 	frame := fb.frame(sql)
 	frame.Meta.Custom = e.clvMeta(f, cal, 0)
+	frame.Meta.Custom.(map[string]string)["holdout_start"] = cal.In(e.shop.Location).Format(time.RFC3339)
 	frame.Meta.Custom.(map[string]string)["holdout_days"] = strconv.FormatFloat(holdoutDays, 'f', -1, 64)
 	return data.Frames{frame}, nil
 }
@@ -463,6 +483,9 @@ func (e *Engine) predictedTotal(ctx context.Context, p Period) (customers int64,
 	})
 	if err != nil {
 		return 0, 0, "", explain("predicted CLV", err)
+	}
+	if err := pr.err(); err != nil {
+		return 0, 0, "", err
 	}
 	return customers, value, e.borrowedNotice(f, p.To), nil
 }

@@ -19,23 +19,10 @@ func (m BGNBD) PAlive(s Summary) float64 {
 }
 
 // ExpectedTransactions is the expected number of purchases in (T, T+t] for a
-// customer with history s (FHL 2005, eq. 10), t in the fit's time unit. The
-// Gaussian hypergeometric 2F1 is evaluated at z = t/(α+T+t), which is always
-// in [0, 1), where gonum's mathext.Hypergeo uses the Cephes series.
+// customer with history s (FHL 2005, eq. 10), t in the fit's time unit. See
+// numerator for how eq. 10's hypergeometric term is evaluated.
 func (m BGNBD) ExpectedTransactions(s Summary, t float64) float64 {
-	if t <= 0 {
-		return 0
-	}
-	r, alpha, a, b, x := m.R, m.Alpha, m.A, m.B, s.X
-	z := t / (alpha + s.T + t)
-	hyp := hypergeo(r+x, b+x, a+b+x-1, z)
-	pow := math.Exp((r + x) * (math.Log(alpha+s.T) - math.Log(alpha+s.T+t)))
-	num := (a + b + x - 1) / (a - 1) * (1 - pow*hyp)
-	den := 1.0
-	if x > 0 {
-		den += a / (b + x - 1) * math.Exp((r+x)*(math.Log(alpha+s.T)-math.Log(alpha+s.TX)))
-	}
-	return num / den
+	return m.numerator(s.X, s.T, t) / m.denominator(s)
 }
 
 // ExpectedSpend is the expected mean value of a customer's future purchases
@@ -154,12 +141,92 @@ func NewForecaster(m BGNBD, g GammaGamma, h Horizon) *Forecaster {
 	return &Forecaster{m: m, g: g, h: h, num: map[[2]float64][2]float64{}}
 }
 
-// numerator is eq. 10's numerator for x, T over horizon t.
+// numerator is eq. 10's numerator for x, T over horizon t:
+//
+//	(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; z)],  z = t/(α+T+t).
+//
+// Written so (paperForm), the 2F1 has c−a−b = a−1−r−x, very negative for frequent buyers: over
+// long horizons its power underflows to 0 while the 2F1 overflows to +Inf (x = 400, T = 480 days,
+// t = 3650 days with the CDNOW parameters gave NaN). Euler's transformation 2F1(A, B; C; z) =
+// (1−z)^(C−A−B) 2F1(C−A, C−B; C; z), with 1−z = (α+T)/(α+T+t), turns the product into
+//
+//	(1−z)^(a−1) · 2F1(a+b−1−r, a−1; a+b+x−1; z)   (eulerForm),
+//
+// whose power does not grow with x and whose 2F1 has c−a−b = r+x+1−a. Each form is used where
+// its 2F1's c−a−b is non-negative, where the Cephes series behind gonum's mathext.Hypergeo
+// converges without its recurrence on c: Euler's for the usual a < 1+r+x, the paper's for a
+// larger a (a fit of customers who hardly ever drop out, a and b in the hundreds of thousands,
+// where Euler's form is the one that fails). Where both are finite they agree to about 1e-10.
+// z is always in [0, 1).
 func (m BGNBD) numerator(x, T, t float64) float64 {
 	if t <= 0 {
 		return 0
 	}
-	r, alpha, a, b := m.R, m.Alpha, m.A, m.B
+	const near = 1e-5
+	if d := m.A - 1; math.Abs(d) < near {
+		// At a = 1 the bracket and a−1 both vanish (0/0). The numerator is smooth in a: interpolate
+		// between a = 1 ∓ near, where the cancellation costs about 1e-11 of relative precision and
+		// the interpolation about as much.
+		nl, nh := m.numeratorAt(1-near, x, T, t), m.numeratorAt(1+near, x, T, t)
+		return nl + (d+near)/(2*near)*(nh-nl)
+	}
+	return m.numeratorAt(m.A, x, T, t)
+}
+
+// numeratorAt is numerator with a in place of m.A, for a ≠ 1.
+func (m BGNBD) numeratorAt(a, x, T, t float64) float64 {
+	var n float64
+	if a-1 >= m.R+x {
+		n = m.paperForm(a, x, T, t)
+	} else {
+		n = m.eulerForm(a, x, T, t)
+	}
+	if math.IsNaN(n) || math.IsInf(n, 0) {
+		// Both forms fail for a frequent buyer of a fit with huge a and b: the paper's power
+		// underflows while its 2F1 overflows, and Euler's 2F1 has a very negative c−a−b.
+		n = m.seriesForm(a, x, T, t)
+	}
+	return n
+}
+
+// seriesForm is the paper's form with the power folded into the 2F1's series, summed term by
+// term in logarithms: every term is positive, so nothing overflows or cancels, but it may take
+// hundreds of thousands of terms. NaN if the series has not converged after 1e7 terms.
+func (m BGNBD) seriesForm(a, x, T, t float64) float64 {
+	r, alpha, b := m.R, m.Alpha, m.B
+	z := t / (alpha + T + t)
+	logZ := math.Log(z)
+	c := a + b + x - 1
+	term := (r + x) * (math.Log(alpha+T) - math.Log(alpha+T+t)) // log of the first term
+	shift, sum := term, 1.0                                     // the sum is e^shift · sum
+	for n := 0.0; n < 1e7; n++ {
+		ratio := math.Log((r+x+n)*(b+x+n)/((c+n)*(n+1))) + logZ
+		term += ratio
+		if term > shift {
+			sum = sum*math.Exp(shift-term) + 1
+			shift = term
+		} else {
+			sum += math.Exp(term - shift)
+		}
+		if ratio < 0 && term-shift-math.Log(sum) < -40+math.Log(-math.Expm1(ratio)) {
+			return (a + b + x - 1) / (a - 1) * (1 - sum*math.Exp(shift))
+		}
+	}
+	return math.NaN()
+}
+
+// eulerForm is the numerator through Euler's transformation (see numerator).
+func (m BGNBD) eulerForm(a, x, T, t float64) float64 {
+	r, alpha, b := m.R, m.Alpha, m.B
+	z := t / (alpha + T + t)
+	logOneMinusZ := math.Log(alpha+T) - math.Log(alpha+T+t)
+	hyp := hypergeo(a+b-1-r, a-1, a+b+x-1, z)
+	return (a + b + x - 1) / (a - 1) * (1 - math.Exp((a-1)*logOneMinusZ)*hyp)
+}
+
+// paperForm is the numerator as FHL 2005 write it (see numerator).
+func (m BGNBD) paperForm(a, x, T, t float64) float64 {
+	r, alpha, b := m.R, m.Alpha, m.B
 	z := t / (alpha + T + t)
 	hyp := hypergeo(r+x, b+x, a+b+x-1, z)
 	pow := math.Exp((r + x) * (math.Log(alpha+T) - math.Log(alpha+T+t)))

@@ -84,7 +84,9 @@ clv_orders AS (
 {{- end}}
 {{- end}}
 {{define "clv_summaries" -}}
--- One row per customer with a valid order before as_of.
+-- One row per customer with a customers row and a valid order before as_of: orders whose customer
+-- has no customers row count nowhere in the product (as in contact_dims), so neither in the fit
+-- nor in any view. The semi-join runs once per customer, after the grouping, not once per order.
 {{- if history}}
 clv_summaries AS (
     SELECT o.customer_id,
@@ -94,9 +96,10 @@ clv_summaries AS (
            o.earlier_revenue + o.total - o.first_day_revenue AS repeat_value
     FROM clv_orders o
     CROSS JOIN clv_params cp
+    WHERE EXISTS (SELECT FROM customers c WHERE c.customer_id = o.customer_id)
 )
 {{- else}}
-clv_summaries AS (
+clv_grouped AS (
     SELECT o.customer_id,
            count(DISTINCT o.day) - 1 AS x,
            max(o.day) - min(o.first_day) AS tx_days,
@@ -105,6 +108,11 @@ clv_summaries AS (
     FROM clv_orders o
     CROSS JOIN clv_params cp
     GROUP BY o.customer_id, cp.end_day
+),
+clv_summaries AS (
+    SELECT g.*
+    FROM clv_grouped g
+    WHERE EXISTS (SELECT FROM customers c WHERE c.customer_id = g.customer_id)
 )
 {{- end}}
 {{- end}}
