@@ -283,7 +283,7 @@ func (e *Engine) clvRead(ctx context.Context, stmt twoWays, args []any, emit fun
 	const batchSize = 4096
 	var sql string
 	err := e.db.Read(ctx, func(tx database.Tx) error {
-		rs, ran, err := e.queryKept(ctx, tx, stmt, args...)
+		rs, ran, err := e.queryKeptMergedHistory(ctx, tx, stmt, args...)
 		sql = ran
 		if err != nil {
 			return err

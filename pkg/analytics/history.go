@@ -114,9 +114,21 @@ func (s twoWays) pickKept(ctx context.Context, tx database.Tx, zone string) (str
 // queryKept runs the form of stmt that pickKept chooses in tx (settled when it can), returning its
 // rows and its text.
 func (e *Engine) queryKept(ctx context.Context, tx database.Tx, stmt twoWays, args ...any) (pgx.Rows, string, error) {
+	return e.queryKeptWith(ctx, tx, stmt, false, args...)
+}
+
+// queryKeptMergedHistory is queryKept with hash joins off when the history form runs (the
+// predicted CLV inputs: each customer's last row, in customer order, merge-joined to customers).
+func (e *Engine) queryKeptMergedHistory(ctx context.Context, tx database.Tx, stmt twoWays, args ...any) (pgx.Rows, string, error) {
+	return e.queryKeptWith(ctx, tx, stmt, true, args...)
+}
+
+func (e *Engine) queryKeptWith(ctx context.Context, tx database.Tx, stmt twoWays, mergeHistory bool, args ...any) (pgx.Rows, string, error) {
 	sql, err := stmt.pickKept(ctx, tx, e.shop.Location.String())
 	if err == nil && sql == stmt.history {
-		sql, err = stmt.settle(ctx, tx, args)
+		if sql, err = stmt.settle(ctx, tx, args); err == nil && mergeHistory {
+			err = withoutHashJoins(ctx, tx)
+		}
 	}
 	if err != nil {
 		return nil, "", err

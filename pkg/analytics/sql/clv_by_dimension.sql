@@ -32,7 +32,7 @@ SELECT {{.Dim.Expr}} AS value,
 FROM clv_contacts c
 CROSS JOIN params p
 {{- else}}
-{{template "clv_orders" .}},
+{{template "clv_orders_joined" .}},
 {{template "clv_summaries" .}}
 SELECT {{.Dim.Expr}} AS value,
        s.x, s.tx_days, s.t_days,
