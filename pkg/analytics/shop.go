@@ -6,6 +6,7 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -56,6 +57,13 @@ func DefaultShop() Shop {
 	}
 }
 
+// MaxDays bounds the day-count settings (new-buyer look-back, at-risk and lapsed thresholds):
+// 36600 days, 100 years. The statements turn the thresholds into intervals of 24-hour days
+// (make_interval(hours => 24 * days)) and add them to order times, so a count much beyond this
+// overflows PostgreSQL's integers (24 × days above 2^31) or timestamps, and every query of the
+// lifecycle, audience and events would fail with a database error.
+const MaxDays = 36600
+
 // Validate reports the first definition that cannot work, in words a Grafana admin can act on.
 func (s Shop) Validate() error {
 	switch {
@@ -63,10 +71,14 @@ func (s Shop) Validate() error {
 		return fmt.Errorf("time zone is not set")
 	case len(s.Currency) != 3 || strings.ToUpper(s.Currency) != s.Currency:
 		return fmt.Errorf("currency %q is not an ISO 4217 code such as USD or EUR", s.Currency)
-	case s.NewBuyerLookbackDays < 0 || s.NewBuyerLookbackDays > 36600:
-		return fmt.Errorf("new-buyer look-back %d days is out of range: use 1 to 36600 days, or 0 for all history", s.NewBuyerLookbackDays)
-	case s.AtRiskDays <= 0 || s.LapsedDays <= s.AtRiskDays:
-		return fmt.Errorf("lifecycle thresholds at-risk %d and lapsed %d days: both must be positive and at-risk below lapsed", s.AtRiskDays, s.LapsedDays)
+	case s.NewBuyerLookbackDays < 0 || s.NewBuyerLookbackDays > MaxDays:
+		return fmt.Errorf("new-buyer look-back %d days is out of range: use 1 to %d days, or 0 for all history", s.NewBuyerLookbackDays, MaxDays)
+	case s.AtRiskDays < 1 || s.AtRiskDays > MaxDays:
+		return fmt.Errorf("at-risk threshold %d days is out of range: use 1 to %d days (182 is usual), fewer than the lapsed threshold", s.AtRiskDays, MaxDays)
+	case s.LapsedDays < 1 || s.LapsedDays > MaxDays:
+		return fmt.Errorf("lapsed threshold %d days is out of range: use 1 to %d days (385 is usual), more than the at-risk threshold", s.LapsedDays, MaxDays)
+	case s.LapsedDays <= s.AtRiskDays:
+		return fmt.Errorf("lifecycle thresholds at-risk %d and lapsed %d days: set at-risk below lapsed (182 and 385 are usual)", s.AtRiskDays, s.LapsedDays)
 	case !(s.ValueBands[0] > 0 && s.ValueBands[0] < s.ValueBands[1] && s.ValueBands[1] < s.ValueBands[2]):
 		return fmt.Errorf("value-band thresholds %v must be positive and ascending (e.g. 0.75, 1.25, 2.5)", s.ValueBands)
 	case s.RFMScale < 3 || s.RFMScale > 10:
@@ -76,9 +88,13 @@ func (s Shop) Validate() error {
 	case !(s.CLVDiscountRate >= 0 && s.CLVDiscountRate <= 1):
 		return fmt.Errorf("predicted CLV discount rate %v is out of range: use a yearly rate from 0 to 1 (0.1 for 10 %%), or 0 for none", s.CLVDiscountRate)
 	}
+	// Without an edge every known device price would fall in no band (width_bucket 0): unknown.
+	if len(s.DevicePriceEdges) == 0 {
+		return fmt.Errorf("device-price band edges are empty: enter at least one price (e.g. 150, 300, 600, 1000), or clear the setting for those defaults")
+	}
 	for i, e := range s.DevicePriceEdges {
-		if e <= 0 || (i > 0 && e <= s.DevicePriceEdges[i-1]) {
-			return fmt.Errorf("device-price band edges %v must be positive and ascending", s.DevicePriceEdges)
+		if !(e > 0) || math.IsInf(e, 0) || (i > 0 && !(e > s.DevicePriceEdges[i-1])) {
+			return fmt.Errorf("device-price band edges %v must be finite, positive and ascending, without repeats (e.g. 150, 300, 600, 1000)", s.DevicePriceEdges)
 		}
 	}
 	return nil

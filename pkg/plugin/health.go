@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -10,12 +11,23 @@ import (
 	"github.com/storelens/customer-analytics-datasource/pkg/contract"
 )
 
+// checkContract checks the database against the contract; a variable so that tests can inject
+// failures (a panic) into the health check.
+var checkContract = contract.Check
+
 // CheckHealth connects, checks the contract and reports the server version and capabilities.
-func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (res *backend.CheckHealthResult, err error) {
+	defer func() {
+		// A bug in the health check answers the check, not the SDK's bare "panic triggered".
+		if r := recover(); r != nil {
+			logPanic("health check", r)
+			res, err = &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: panicMessage("in the health check", r)}, nil
+		}
+	}()
 	if d.settingsErr != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: d.settingsErr.Error()}, nil
 	}
-	report, err := contract.Check(ctx, d.db, d.settings.DB.Schema)
+	report, err := checkContract(ctx, d.db, d.settings.DB.Schema)
 	if err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: connectionHint(err)}, nil
 	}
@@ -39,4 +51,14 @@ func connectionHint(err error) string {
 		return fmt.Sprintf("TLS failed: check the TLS mode and certificates (%s)", msg)
 	}
 	return msg
+}
+
+// logPanic logs a recovered panic with its stack, for the bug report panicMessage asks for.
+func logPanic(where string, r any) {
+	backend.Logger.Error("panic recovered", "in", where, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+}
+
+// panicMessage is what a user sees of a recovered panic: what failed and what to do.
+func panicMessage(where string, r any) string {
+	return fmt.Sprintf("internal error %s: %v. This is a bug in the plugin, not in the settings or the database: try again, and if it persists report it with the Grafana server log, which has the details", where, r)
 }

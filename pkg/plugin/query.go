@@ -146,6 +146,7 @@ func (d *Datasource) answer(ctx context.Context, h queryHandler, q backend.DataQ
 	defer func() {
 		// A bug in one query must not take down the plugin or the other queries.
 		if r := recover(); r != nil {
+			logPanic("query "+q.RefID, r)
 			res = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin, fmt.Sprintf("internal error in query %s: %v", q.RefID, r))
 		}
 	}()

@@ -14,9 +14,27 @@ import (
 
 var _ backend.CallResourceHandler = (*Datasource)(nil)
 
+// listOptions reads a list's choices; a variable so that tests can inject failures (a panic) into
+// a resource call.
+var listOptions = (*analytics.Engine).List
+
 // CallResource serves the editors' look-ups: GET accounts, content (?account=id, repeatable) and
 // stores, each a JSON array of {value, text}.
-func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
+func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) (err error) {
+	defer func() {
+		// A bug in a look-up answers that call with a 500 saying so. The adapter sends the
+		// handler's response only once the handler returns, so nothing was sent yet.
+		if r := recover(); r != nil {
+			name := strings.TrimPrefix(req.Path, "/")
+			logPanic("resource "+name, r)
+			body, _ := json.Marshal(map[string]string{"error": panicMessage("serving "+name, r)})
+			err = sender.Send(&backend.CallResourceResponse{
+				Status:  http.StatusInternalServerError,
+				Headers: map[string][]string{"Content-Type": {"application/json"}},
+				Body:    body,
+			})
+		}
+	}()
 	return d.resources().CallResource(ctx, req, sender)
 }
 
@@ -32,7 +50,7 @@ func (d *Datasource) resources() backend.CallResourceHandler {
 				writeError(w, http.StatusBadRequest, d.settingsErr.Error())
 				return
 			}
-			opts, err := d.engine.List(r.Context(), analytics.ListQuery{List: list, Accounts: r.URL.Query()["account"]})
+			opts, err := listOptions(d.engine, r.Context(), analytics.ListQuery{List: list, Accounts: r.URL.Query()["account"]})
 			if err != nil {
 				status := http.StatusBadGateway
 				if analytics.IsQueryError(err) {

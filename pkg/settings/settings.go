@@ -90,7 +90,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	} else if strings.ContainsAny(db.Host, " /?#@") && !strings.HasPrefix(db.Host, "/") {
 		bad("host %q is not a host name: enter only the name or address; the port has its own field", db.Host)
 	}
-	port := intOr(j.Port, defaultPort)
+	port := wholeOr(j.Port, defaultPort, "port", "use 1 to 65535 (PostgreSQL's default is 5432)", bad)
 	if port < 1 || port > 65535 {
 		bad("port %d is out of range: use 1 to 65535 (PostgreSQL's default is 5432)", port)
 	} else {
@@ -113,7 +113,7 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	if _, err := database.TLSConfig(*db); err != nil {
 		bad("%s", strings.TrimPrefix(err.Error(), "database: "))
 	}
-	conns := intOr(j.MaxOpenConns, defaultMaxOpenConns)
+	conns := wholeOr(j.MaxOpenConns, defaultMaxOpenConns, "pool size", "use 1 to 1000 connections", bad)
 	if conns < 1 || conns > 1000 {
 		bad("pool size %d is out of range: use 1 to 1000 connections", conns)
 	}
@@ -141,7 +141,10 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	if c := strings.TrimSpace(j.Currency); c != "" {
 		shop.Currency = strings.ToUpper(c)
 	}
-	shop.NewBuyerLookbackDays = intOr(j.NewBuyerLookbackDays, shop.NewBuyerLookbackDays)
+	days := func(p *Number, def int, what, usual string) int {
+		return wholeOr(p, def, what, fmt.Sprintf("use 1 to %d days (%s)", analytics.MaxDays, usual), bad)
+	}
+	shop.NewBuyerLookbackDays = days(j.NewBuyerLookbackDays, shop.NewBuyerLookbackDays, "new-buyer look-back", "or 0 for all history")
 	switch j.LifecycleThresholds {
 	case "", "fixed":
 	case "auto":
@@ -149,8 +152,8 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 	default:
 		bad("lifecycle thresholds %q: use fixed", j.LifecycleThresholds)
 	}
-	shop.AtRiskDays = intOr(j.AtRiskDays, shop.AtRiskDays)
-	shop.LapsedDays = intOr(j.LapsedDays, shop.LapsedDays)
+	shop.AtRiskDays = days(j.AtRiskDays, shop.AtRiskDays, "at-risk threshold", "182 is usual")
+	shop.LapsedDays = days(j.LapsedDays, shop.LapsedDays, "lapsed threshold", "385 is usual")
 	shop.ValueBands = [3]float64{
 		floatOr(j.ValueBandLow, shop.ValueBands[0]),
 		floatOr(j.ValueBandHigh, shop.ValueBands[1]),
@@ -162,8 +165,8 @@ func Parse(jsonData []byte, secure map[string]string) (Settings, error) {
 			shop.DevicePriceEdges[i] = float64(e)
 		}
 	}
-	shop.RFMScale = intOr(j.RFMScale, shop.RFMScale)
-	shop.CLVHorizonDays = intOr(j.CLVHorizonDays, shop.CLVHorizonDays)
+	shop.RFMScale = wholeOr(j.RFMScale, shop.RFMScale, "RFM scale", "use 3 to 10 (5 is usual)", bad)
+	shop.CLVHorizonDays = wholeOr(j.CLVHorizonDays, shop.CLVHorizonDays, "predicted CLV horizon", "use 1 to 3650 days (365 is usual)", bad)
 	shop.CLVDiscountRate = floatOr(j.CLVDiscountRate, shop.CLVDiscountRate)
 	if err := shop.Validate(); err != nil {
 		bad("%s", err)
@@ -192,15 +195,22 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// intOr returns p as an int, def when unset, and a sentinel below any valid range when p is not
-// a whole number (the range checks then report it).
-func intOr(p *Number, def int) int {
+// wholeOr returns p as an int, or def when unset. A value that is not a whole number, or so large
+// that no setting allows it (beyond ±1e9), is reported here as entered, naming the setting (what)
+// and what to enter (hint); def is returned then so that the range checks do not report it again.
+// Values within ±1e9 are left to the range checks (Shop.Validate and the connection's).
+func wholeOr(p *Number, def int, what, hint string, bad func(string, ...any)) int {
 	if p == nil {
 		return def
 	}
 	f := float64(*p)
-	if f != math.Trunc(f) || math.Abs(f) > 1e9 {
-		return math.MinInt32
+	switch {
+	case f != math.Trunc(f):
+		bad("%s %g is not a whole number: %s", what, f, hint)
+		return def
+	case math.Abs(f) > 1e9:
+		bad("%s %g is out of range: %s", what, f, hint)
+		return def
 	}
 	return int(f)
 }

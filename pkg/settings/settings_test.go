@@ -1,10 +1,12 @@
 package settings
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/storelens/customer-analytics-datasource/pkg/analytics"
 	"github.com/storelens/customer-analytics-datasource/pkg/database"
 )
 
@@ -119,6 +121,81 @@ func TestAllProblemsAtOnce(t *testing.T) {
 	for _, want := range []string{"database is empty", "user is empty", "port 0"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+// The day counts have an upper bound (maxDays, 100 years): beyond it the statements' intervals
+// (make_interval(hours => 24 * days)) overflow PostgreSQL's integers and timestamps, and every
+// query would fail with a database error instead of the settings naming the field.
+func TestDayCountsHaveAnUpperBound(t *testing.T) {
+	for _, tc := range []struct {
+		name, json string
+		want       []string
+	}{
+		{"at-risk above 100 years", `{"database":"d","user":"u","atRiskDays":36601,"lapsedDays":40000}`, []string{"at-risk threshold 36601 days", "1 to 36600"}},
+		{"lapsed above 100 years", `{"database":"d","user":"u","lapsedDays":100000000}`, []string{"lapsed threshold 100000000 days", "1 to 36600"}},
+		{"both huge", `{"database":"d","user":"u","atRiskDays":"999999999","lapsedDays":1000000000}`, []string{"at-risk threshold 999999999 days is out of range"}},
+		{"beyond any int", `{"database":"d","user":"u","lapsedDays":1e12}`, []string{"lapsed threshold 1e+12 is out of range", "use 1 to 36600 days"}},
+		{"fraction", `{"database":"d","user":"u","atRiskDays":90.5}`, []string{"at-risk threshold 90.5 is not a whole number"}},
+		{"look-back", `{"database":"d","user":"u","newBuyerLookbackDays":36601}`, []string{"new-buyer look-back 36601 days", "36600"}},
+		{"look-back beyond any int", `{"database":"d","user":"u","newBuyerLookbackDays":-5e10}`, []string{"new-buyer look-back -5e+10 is out of range", "or 0 for all history"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.json), nil)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "-2147483648") {
+				t.Errorf("error %q shows the parser's sentinel, not the value entered", err)
+			}
+		})
+	}
+	s, err := Parse([]byte(`{"database":"d","user":"u","atRiskDays":36599,"lapsedDays":36600,"newBuyerLookbackDays":36600}`), nil)
+	if err != nil || s.Shop.AtRiskDays != 36599 || s.Shop.LapsedDays != 36600 {
+		t.Fatalf("100 years: %+v, %v", s.Shop, err)
+	}
+	// The engine's own check (Shop.Validate) holds the same bound for callers that skip Parse.
+	sh := analytics.DefaultShop()
+	sh.AtRiskDays, sh.LapsedDays = 100, 100_000_000
+	if err := sh.Validate(); err == nil || !strings.Contains(err.Error(), "lapsed threshold 100000000 days is out of range") {
+		t.Errorf("Shop.Validate: %v", err)
+	}
+}
+
+// The device-price edges must be a non-empty ascending list of finite positive prices: an empty
+// list would put every known device price in no band ("unknown").
+func TestDevicePriceEdges(t *testing.T) {
+	for _, tc := range []struct{ name, json, want string }{
+		{"empty", `{"database":"d","user":"u","devicePriceEdges":[]}`, "device-price band edges are empty: enter at least one price"},
+		{"repeat", `{"database":"d","user":"u","devicePriceEdges":[150,150,300]}`, "positive and ascending"},
+		{"zero", `{"database":"d","user":"u","devicePriceEdges":[0,150]}`, "positive and ascending"},
+		{"not finite", `{"database":"d","user":"u","devicePriceEdges":[150,"Infinity"]}`, "malformed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.json), nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+	// Unset (or null) keeps the default bands.
+	for _, js := range []string{`{"database":"d","user":"u"}`, `{"database":"d","user":"u","devicePriceEdges":null}`} {
+		s, err := Parse([]byte(js), nil)
+		if err != nil || len(s.Shop.DevicePriceEdges) != 4 {
+			t.Errorf("%s: edges %v, %v", js, s.Shop.DevicePriceEdges, err)
+		}
+	}
+	for _, edges := range [][]float64{{}, {150, math.Inf(1)}, {math.NaN()}, {150, math.NaN(), 300}} {
+		sh := analytics.DefaultShop()
+		sh.DevicePriceEdges = edges
+		if err := sh.Validate(); err == nil || !strings.Contains(err.Error(), "device-price band edges") {
+			t.Errorf("Shop.Validate(%v): %v", edges, err)
 		}
 	}
 }
