@@ -53,9 +53,9 @@ func explain(what string, err error) error {
 		}
 	}
 	// pgx's scan of a NULL into a number: the shop's view gives NULL where the contract needs a
-	// value (orders.total, order_items.quantity or unit_price), which no figure can count.
+	// value (orders.total, which the contract declares not null), which no figure can count.
 	if strings.Contains(err.Error(), "cannot scan NULL into") {
-		return &QueryError{msg: fmt.Sprintf("%s: the contract schema has NULL where a number is needed (%v); orders.total, order_items.quantity and order_items.unit_price must not be NULL: map NULLs to 0 in your view, e.g. coalesce(total, 0) (docs/contract.md)", what, err)}
+		return &QueryError{msg: fmt.Sprintf("%s: the contract schema has NULL where a number is needed (%v); orders.total must not be NULL: map NULLs to 0 in your view, e.g. coalesce(total, 0) (docs/contract.md)", what, err)}
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -125,3 +125,40 @@ func containsValue(xs []any, v string) bool {
 	}
 	return false
 }
+
+// The contract does not promise names, kinds, titles or dates (SPEC §2): a NULL one shows the id
+// (or leaves its part out) instead of failing the whole list.
+func TestListsWithNulls(t *testing.T) {
+	db := fixtureSQL(t, `
+ALTER TABLE accounts ALTER COLUMN name DROP NOT NULL, ALTER COLUMN kind DROP NOT NULL;
+ALTER TABLE content ALTER COLUMN title DROP NOT NULL, ALTER COLUMN kind DROP NOT NULL, ALTER COLUMN published_at DROP NOT NULL;
+INSERT INTO accounts (account_id, name, kind) VALUES (1, 'Official', 'official'), (3, NULL, 'channel'), (4, 'Mystery', NULL), (5, NULL, NULL);
+INSERT INTO content (content_id, account_id, kind, title, published_at) VALUES
+    (10, 1, 'live', 'Spring LIVE', '2026-05-01Z'),
+    (13, 3, 'video', NULL, '2026-05-03Z'),
+    (14, 1, NULL, 'No kind', '2026-04-01Z'),
+    (15, 3, 'live', 'Undated', NULL),
+    (16, 1, NULL, NULL, NULL);`)
+	e := analytics.New(db, analytics.DefaultShop())
+	t.Cleanup(e.Close)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		q    analytics.ListQuery
+		want []analytics.Option
+	}{
+		// By name (unnamed last), then id.
+		{analytics.ListQuery{List: "accounts"}, []analytics.Option{{"4", "Mystery"}, {"1", "Official (official)"}, {"3", "3 (channel)"}, {"5", "5"}}},
+		// Newest first, undated last.
+		{analytics.ListQuery{List: "content"}, []analytics.Option{
+			{"13", "13 (video, 2026-05-03)"}, {"10", "Spring LIVE (live, 2026-05-01)"}, {"14", "No kind (2026-04-01)"}, {"15", "Undated (live)"}, {"16", "16"}}},
+		{analytics.ListQuery{List: "content", Accounts: []string{"3"}}, []analytics.Option{{"13", "13 (video, 2026-05-03)"}, {"15", "Undated (live)"}}},
+	} {
+		got, err := e.List(ctx, tc.q)
+		if err != nil {
+			t.Fatalf("%+v: %v", tc.q, err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%+v: got %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}

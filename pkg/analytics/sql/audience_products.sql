@@ -39,9 +39,12 @@ per_product AS (
     FROM lines l
     GROUP BY l.product_id
 )
-SELECT pp.product_id::text, coalesce(pr.name, pp.product_id::text), coalesce(pr.category, 'unknown'),
-       pp.units::bigint, pp.customers, coalesce(pp.revenue, 0)
+-- The contract does not promise a line's product or quantity: the lines without a product are
+-- one row, "unknown product" with an empty id (ranked with the others, last on a tie), and a
+-- product whose every quantity is NULL sold 0 units (its revenue, NULL too, is 0).
+SELECT coalesce(pp.product_id::text, ''), coalesce(pr.name, pp.product_id::text, 'unknown product'), coalesce(pr.category, 'unknown'),
+       coalesce(pp.units, 0)::bigint, pp.customers, coalesce(pp.revenue, 0)
 FROM per_product pp
 LEFT JOIN products pr ON pr.product_id = pp.product_id
-ORDER BY pp.units DESC, pp.product_id
+ORDER BY coalesce(pp.units, 0) DESC, pp.product_id NULLS LAST
 LIMIT $14::int

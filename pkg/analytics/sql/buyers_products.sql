@@ -42,18 +42,21 @@ per_product AS (
            sum(c.units) AS units,
            coalesce(sum(c.revenue) FILTER (WHERE NOT c.is_repeat), 0)::float8 AS new_revenue,
            coalesce(sum(c.revenue) FILTER (WHERE c.is_repeat), 0)::float8 AS repeat_revenue,
-           sum(c.revenue)::float8 AS revenue,
+           coalesce(sum(c.revenue), 0)::float8 AS revenue,
            coalesce(sum(c.buyers) FILTER (WHERE NOT c.is_repeat), 0) AS new_buyers,
            coalesce(sum(c.buyers) FILTER (WHERE c.is_repeat), 0) AS repeat_buyers,
            sum(c.buyers) AS buyers
     FROM per_class c
     GROUP BY c.product_id
 )
-SELECT pp.product_id::text, coalesce(pr.name, pp.product_id::text), coalesce(pr.category, 'unknown'),
-       pp.units::bigint, pp.new_revenue, pp.repeat_revenue, pp.revenue,
+-- The contract does not promise a line's product or quantity (as audience_products.sql): the lines
+-- without a product are one row, "unknown product" with an empty id, last on a tie; a product
+-- whose every quantity is NULL sold 0 units and took 0 revenue.
+SELECT coalesce(pp.product_id::text, ''), coalesce(pr.name, pp.product_id::text, 'unknown product'), coalesce(pr.category, 'unknown'),
+       coalesce(pp.units, 0)::bigint, pp.new_revenue, pp.repeat_revenue, pp.revenue,
        pp.new_buyers::bigint, pp.repeat_buyers::bigint, pp.buyers::bigint
 FROM per_product pp
 LEFT JOIN products pr ON pr.product_id = pp.product_id
 ORDER BY CASE $4 WHEN 'new' THEN pp.new_revenue WHEN 'repeat' THEN pp.repeat_revenue ELSE pp.revenue END DESC,
-         pp.product_id
+         pp.product_id NULLS LAST
 LIMIT $5

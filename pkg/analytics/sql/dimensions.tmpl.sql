@@ -166,7 +166,8 @@ email_stats AS MATERIALIZED (
     JOIN email_events e ON e.occurred_at >= p.email_from AND e.occurred_at < p.as_of
     GROUP BY e.customer_id
 ),
--- The shop's engagement rate: all opens and clicks over all emails sent, among contacts sent any.
+-- The shop's engagement rate: all opens and clicks over all emails sent, over every recipient sent
+-- any, contact or not (docs/segments.md: matching them to the contacts cost the breakdown 0.6 s at 1M).
 shop_email AS (
     SELECT coalesce(sum(sent), 0) AS sent, coalesce(sum(engaged), 0) AS engaged
     FROM email_stats

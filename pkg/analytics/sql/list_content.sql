@@ -5,14 +5,19 @@
 --   * Every account's list binds nothing, so PostgreSQL plans it once per connection and keeps
 --     the plan; a statement with parameters is planned at every run under the plugin's
 --     force_custom_plan (pkg/database).
-SELECT n.content_id::text AS value, n.title || ' (' || n.kind || ', ' || to_char(n.published_at, 'YYYY-MM-DD') || ')' AS text
+--   * The contract does not promise a title, a kind or a date: without a title the text is the
+--     id, and a missing kind or date is left out of the parentheses (none: no parentheses);
+--     undated content comes last.
+SELECT n.content_id::text AS value,
+       coalesce(n.title, n.content_id::text)
+           || coalesce(' (' || nullif(concat_ws(', ', n.kind, to_char(n.published_at, 'YYYY-MM-DD')), '') || ')', '') AS text
 FROM (
     SELECT content_id, title, kind, published_at
     FROM content
 {{- if .Accounts}}
     WHERE account_id::text = ANY ($1::text[])
 {{- end}}
-    ORDER BY published_at DESC, content_id
+    ORDER BY published_at DESC NULLS LAST, content_id
     LIMIT 1000
 ) n
-ORDER BY n.published_at DESC, n.content_id
+ORDER BY n.published_at DESC NULLS LAST, n.content_id
