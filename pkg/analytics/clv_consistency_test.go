@@ -259,3 +259,62 @@ func asFloat(v any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// TestCustomerReportPredictsItsWholeScope: the customer report's predicted CLV sums its scope, the
+// customers with a valid order in the period, as its other key metrics do, so a customer id with
+// no customers row is in it (definitions.md, orphan orders), predicted by the model fitted on the
+// contacts. Customer 999 has no customers row and exactly customer 3's orders, so its prediction is
+// customer 3's, read from the CLV customers view, which lists contacts only. In both statement
+// forms: UTC reads order_history, New York (whose days the UTC-built history cannot give) orders.
+func TestCustomerReportPredictsItsWholeScope(t *testing.T) {
+	var copy3 []string
+	d := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for k, o := range []struct {
+		at    time.Time
+		total float64
+	}{{d.AddDate(0, -2, 3), 30}, {d.AddDate(0, -1, 3), 40}, {d.Add(15 * time.Hour), 55}, {d.AddDate(0, 0, 20), 15}} {
+		copy3 = append(copy3, fmt.Sprintf("INSERT INTO orders (order_id, customer_id, placed_at, is_valid, total) VALUES (%d, 999, '%s', true, %g);",
+			200000+k, o.at.Format(time.RFC3339), o.total))
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	for _, loc := range []*time.Location{time.UTC, ny} {
+		t.Run(loc.String(), func(t *testing.T) {
+			shop := analytics.DefaultShop()
+			shop.Location = loc
+			p := analytics.Period{From: time.Date(2026, 1, 1, 0, 0, 0, 0, loc), To: time.Date(2026, 4, 1, 0, 0, 0, 0, loc)}
+			report := func(db analytics.Reader) (customers int64, clv, revenue float64, pred3 float64) {
+				e := analytics.New(db, shop)
+				defer e.Close()
+				ctx := context.Background()
+				fs, err := e.Customers(ctx, analytics.CustomersQuery{View: "summary", Comparison: "none"}, p, 24*time.Hour)
+				if err != nil {
+					t.Fatal(err)
+				}
+				customers = fieldValue(t, fs[0], "customers", 0).(int64)
+				clv = *fieldValue(t, fs[0], "predicted_clv", 0).(*float64)
+				revenue = *fieldValue(t, fs[0], "predicted_revenue", 0).(*float64)
+				cs, err := e.CLV(ctx, analytics.CLVQuery{Limit: 1000}, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pred3 = math.NaN()
+				for i, id := range frameValues(t, cs[0])["customer_id"] {
+					if id == "3" {
+						pred3 = fieldValue(t, cs[0], "predicted_clv", i).(float64)
+					}
+				}
+				return customers, clv, revenue, pred3
+			}
+			n, _, rev, pred3 := report(fixtureSQL(t, clvShopSQL()))
+			nWith, clvWith, revWith, pred3With := report(fixtureSQL(t, clvShopSQL(copy3...)))
+			if math.IsNaN(pred3) || pred3 <= 0 || pred3With != pred3 {
+				t.Fatalf("customer 3's prediction %v, %v with customer 999 (the fit must not see it)", pred3, pred3With)
+			}
+			if nWith != n+1 {
+				t.Errorf("report customers %d with customer 999, %d without: want one more", nWith, n)
+			}
+			within(t, "predicted revenue with customer 999", revWith, rev+pred3, 1e-9)
+			within(t, "predicted CLV with customer 999", clvWith, revWith/float64(nWith), 1e-12)
+		})
+	}
+}

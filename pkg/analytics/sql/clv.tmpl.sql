@@ -14,7 +14,9 @@ constants, then the order read: "clv_orders" (every customer), "clv_orders_range
 with ids in [$4, $5], which clv_params must carry as first_customer and last_customer), so the
 per-customer read of an integer-keyed shop can be split into ranges read side by side (clv.go),
 or "clv_orders_scope" (the customers with a valid order in [since, as_of), which clv_params must
-carry as since: the customer report's scope).
+carry as since: the customer report's scope, which, as the report's other key metrics, holds a
+customer id with no customers row too; so the scope read has no orphan test, and its statement
+passes "scope" to clv_summaries, which skips it there as well).
 Ids of other types (text, uuid) are read whole: the range bounds only make sense for integers.
 With order_history kept by its triggers and built in the shop's zone (history forms), the inputs
 come from each customer's last row before the moment instead: its purchase_days and
@@ -46,7 +48,7 @@ clv_orders AS (
     {{- else if eq . "scope"}}
                         AND h.placed_at >= cp.since
     {{- end}}
-    {{- if ne . "joined"}}
+    {{- if and (ne . "joined") (ne . "scope")}}
     -- Orders whose customer has no customers row count nowhere (as in contact_dims). Tested in
     -- each part, where the last rows come in customer order: a merge join with customers_pkey
     -- (clvRead turns hash joins off), +0.15 s at 1M, where after the UNION it hashed a million
@@ -63,7 +65,7 @@ clv_orders AS (
     {{- else if eq . "scope"}}
                         AND h.placed_at >= cp.since
     {{- end}}
-    {{- if ne . "joined"}}
+    {{- if and (ne . "joined") (ne . "scope")}}
     WHERE EXISTS (SELECT FROM customers c WHERE c.customer_id = h.customer_id)
     {{- end}}
 )
@@ -100,7 +102,8 @@ clv_orders AS (
 -- has no customers row count nowhere in the product (as in contact_dims), so neither in the fit
 -- nor in any view. The history form tests it in clv_orders; the orders form once per customer,
 -- after the grouping, not once per order. A statement that joins the customers rows itself
--- (clv_by_dimension, whose data is not nil) skips it.
+-- (clv_by_dimension, whose data is not nil) skips it, and so does the customer report's scope
+-- (clv_customers_scope passes "scope"): the report counts those ids as customers.
 {{- if history}}
 clv_summaries AS (
     SELECT o.customer_id,
