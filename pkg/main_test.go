@@ -132,6 +132,9 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 		{RefID: "L", QueryType: "personas", TimeRange: day, JSON: []byte(`{"view":"revenue"}`)},
 		{RefID: "M", QueryType: "audience_growth", TimeRange: day, JSON: []byte(`{"view":"active_history"}`)},
 		{RefID: "N", QueryType: "clv", TimeRange: day, JSON: []byte(`{"view":"fit"}`)},
+		// A's query with options in another case (encoding/json reads them), Grafana's own keys and
+		// two typos: the same figures, with a warning naming the typos.
+		{RefID: "O", QueryType: "buyers", TimeRange: day, JSON: []byte(`{"refId":"O","queryType":"buyers","datasource":{"type":"x","uid":"y"},"intervalMs":60000,"maxDataPoints":100,"View":"summary","COMPARISON":"none","veiw":"trend","metirc":"repeat_rate"}`)},
 	}}
 	protoResp, err := data.QueryData(ctx, backend.ToProto().QueryDataRequest(req))
 	if err != nil {
@@ -158,6 +161,27 @@ INSERT INTO commerce.orders (order_id, customer_id, placed_at, is_valid, total) 
 	}
 	if f.Fields[3].Config.Unit != "currencyEUR" || f.Meta.ExecutedQueryString == "" {
 		t.Errorf("unit %q, executed SQL %d bytes", f.Fields[3].Config.Unit, len(f.Meta.ExecutedQueryString))
+	}
+	if n := a.Frames[0].Meta.Notices; len(n) != 0 {
+		t.Errorf("A: notices %v, want none", n)
+	}
+	if o := resp.Responses["O"]; o.Error != nil || len(o.Frames) != 1 || o.Frames[0].Meta == nil || len(o.Frames[0].Meta.Notices) != 1 {
+		t.Errorf("O: %v, frames %v", o.Error, o.Frames)
+	} else {
+		of := o.Frames[0]
+		n := of.Meta.Notices[0]
+		if n.Severity.String() != "warning" || !strings.Contains(n.Text, `buyers queries have no options "metirc", "veiw"`) || !strings.Contains(n.Text, "metric") {
+			t.Errorf("O: notice %v %q", n.Severity, n.Text)
+		}
+		for i := 0; i < f.Rows(); i++ {
+			for c := range f.Fields {
+				x, _ := f.ConcreteAt(c, i)
+				y, _ := of.ConcreteAt(c, i)
+				if fmt.Sprint(x) != fmt.Sprint(y) {
+					t.Errorf("O row %d field %d: %s, A %s", i, c, y, x)
+				}
+			}
+		}
 	}
 	for _, ref := range []string{"J", "K", "L"} {
 		if r := resp.Responses[ref]; r.Error != nil || len(r.Frames) != 1 || r.Frames[0].Rows() == 0 {

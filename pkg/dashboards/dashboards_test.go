@@ -207,6 +207,18 @@ func (dm demo) run(t *testing.T, raw []byte, rng backend.TimeRange, interval tim
 		t.Fatal(err)
 	}
 	r := resp.Responses["A"]
+	// A warning (an option the query type does not read) means the saved query is not what the
+	// panel seems to ask for.
+	for _, f := range r.Frames {
+		if f.Meta == nil {
+			continue
+		}
+		for _, n := range f.Meta.Notices {
+			if n.Severity == data.NoticeSeverityWarning {
+				t.Errorf("query %s: warning %q", raw, n.Text)
+			}
+		}
+	}
 	return r.Frames, r.Error
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -17,32 +18,72 @@ import (
 	"github.com/storelens/customer-analytics-datasource/pkg/requestshare"
 )
 
-// queryHandler answers one query of its type.
-type queryHandler func(ctx context.Context, q backend.DataQuery) (data.Frames, error)
+// queryType answers the queries of one type: handle runs one, keys are the options its JSON
+// model reads (jsonKeys).
+type queryType struct {
+	handle func(ctx context.Context, q backend.DataQuery) (data.Frames, error)
+	keys   map[string]string
+}
 
-// handlers maps each query type to its handler; the mux routes on the query's queryType.
-func (d *Datasource) handlers() map[string]queryHandler {
-	return map[string]queryHandler{
-		"audience_growth": d.audienceGrowth,
-		"buyers":          d.buyers,
-		"clv":             d.clv,
-		"customer_events": d.customerEvents,
-		"customers":       d.customers,
-		"followers":       d.followers,
-		"personas":        d.personas,
-		"segments":        d.segments,
-		"value_bands":     d.valueBands,
-		"variables":       d.variables,
+// typed makes the queryType whose options are the JSON model T: the query JSON is decoded into a
+// T and given to run with the query (its range and interval).
+func typed[T any](run func(ctx context.Context, opts T, q backend.DataQuery) (data.Frames, error)) queryType {
+	return queryType{
+		handle: func(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
+			var opts T
+			if err := decode(q, &opts); err != nil {
+				return nil, err
+			}
+			return run(ctx, opts, q)
+		},
+		keys: jsonKeys(reflect.TypeOf((*T)(nil)).Elem()),
+	}
+}
+
+// queryTypes maps each query type to its handler; the mux routes on the query's queryType.
+func (d *Datasource) queryTypes() map[string]queryType {
+	// The closures read d.engine when they run: routes() is built before the engine is.
+	return map[string]queryType{
+		"audience_growth": typed(func(ctx context.Context, o analytics.AudienceQuery, q backend.DataQuery) (data.Frames, error) {
+			return d.engine.AudienceGrowth(ctx, o, period(q), q.Interval)
+		}),
+		"buyers": typed(func(ctx context.Context, o analytics.BuyersQuery, q backend.DataQuery) (data.Frames, error) {
+			return d.engine.Buyers(ctx, o, period(q), q.Interval)
+		}),
+		"clv": typed(func(ctx context.Context, o analytics.CLVQuery, q backend.DataQuery) (data.Frames, error) {
+			return d.engine.CLV(ctx, o, period(q))
+		}),
+		"customer_events": typed(func(ctx context.Context, o analytics.EventsQuery, q backend.DataQuery) (data.Frames, error) {
+			return d.engine.CustomerEvents(ctx, o, period(q), q.Interval)
+		}),
+		"customers": typed(func(ctx context.Context, o analytics.CustomersQuery, q backend.DataQuery) (data.Frames, error) {
+			return d.engine.Customers(ctx, o, period(q), q.Interval)
+		}),
+		"followers": typed(func(ctx context.Context, o analytics.FollowersQuery, q backend.DataQuery) (data.Frames, error) {
+			return d.engine.Followers(ctx, o, period(q), q.Interval)
+		}),
+		"personas": typed(func(ctx context.Context, o analytics.PersonasQuery, q backend.DataQuery) (data.Frames, error) {
+			return d.engine.Personas(ctx, o, period(q))
+		}),
+		"segments": typed(func(ctx context.Context, o analytics.SegmentsQuery, q backend.DataQuery) (data.Frames, error) {
+			return d.engine.Segments(ctx, o, period(q))
+		}),
+		"value_bands": typed(func(ctx context.Context, o analytics.ValueBandsQuery, q backend.DataQuery) (data.Frames, error) {
+			return d.engine.ValueBands(ctx, o, period(q))
+		}),
+		"variables": typed(func(ctx context.Context, o analytics.ListQuery, q backend.DataQuery) (data.Frames, error) {
+			return d.engine.ListFrame(ctx, o, period(q))
+		}),
 	}
 }
 
 func (d *Datasource) routes() *datasource.QueryTypeMux {
 	mux := datasource.NewQueryTypeMux()
-	hs := d.handlers()
-	names := make([]string, 0, len(hs))
-	for name, h := range hs {
+	types := d.queryTypes()
+	names := make([]string, 0, len(types))
+	for name, t := range types {
 		names = append(names, name)
-		mux.HandleFunc(name, d.each(h))
+		mux.HandleFunc(name, d.each(name, t))
 	}
 	sort.Strings(names)
 	known := strings.Join(names, ", ")
@@ -132,17 +173,17 @@ func (d *Datasource) parallelism() int {
 }
 
 // each runs h for every query of a request and turns its errors into that query's response.
-func (d *Datasource) each(h queryHandler) backend.QueryDataHandlerFunc {
+func (d *Datasource) each(name string, t queryType) backend.QueryDataHandlerFunc {
 	return func(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 		resp := backend.NewQueryDataResponse()
 		for _, q := range req.Queries {
-			resp.Responses[q.RefID] = d.answer(ctx, h, q)
+			resp.Responses[q.RefID] = d.answer(ctx, name, t, q)
 		}
 		return resp, nil
 	}
 }
 
-func (d *Datasource) answer(ctx context.Context, h queryHandler, q backend.DataQuery) (res backend.DataResponse) {
+func (d *Datasource) answer(ctx context.Context, name string, t queryType, q backend.DataQuery) (res backend.DataResponse) {
 	defer func() {
 		// A bug in one query must not take down the plugin or the other queries.
 		if r := recover(); r != nil {
@@ -155,7 +196,7 @@ func (d *Datasource) answer(ctx context.Context, h queryHandler, q backend.DataQ
 	}
 	frames, err := d.cache.Get(ctx, cacheKey(q), func(ctx context.Context) (data.Frames, error) {
 		d.computed.Add(1)
-		return h(ctx, q)
+		return t.handle(ctx, q)
 	})
 	if err != nil {
 		return errorResponse(err)
@@ -167,6 +208,9 @@ func (d *Datasource) answer(ctx context.Context, h queryHandler, q backend.DataQ
 		cp.RefID = q.RefID
 		out[i] = &cp
 	}
+	if unknown := unknownKeys(q.JSON, t.keys); len(unknown) > 0 {
+		out = withNotice(out, q.RefID, unknownOptionsNotice(name, unknown, t.keys))
+	}
 	return backend.DataResponse{Frames: out}
 }
 
@@ -176,7 +220,7 @@ func cacheKey(q backend.DataQuery) string {
 	var opts map[string]any
 	canonical := string(q.JSON)
 	if json.Unmarshal(q.JSON, &opts) == nil {
-		for _, k := range []string{"refId", "datasource", "datasourceId", "hide", "key", "intervalMs", "maxDataPoints", "queryType"} {
+		for _, k := range grafanaKeys {
 			delete(opts, k)
 		}
 		if b, err := json.Marshal(opts); err == nil { // map keys come out sorted
@@ -210,84 +254,4 @@ func decode(q backend.DataQuery, v any) error {
 
 func period(q backend.DataQuery) analytics.Period {
 	return analytics.Period{From: q.TimeRange.From, To: q.TimeRange.To}
-}
-
-func (d *Datasource) audienceGrowth(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
-	var aq analytics.AudienceQuery
-	if err := decode(q, &aq); err != nil {
-		return nil, err
-	}
-	return d.engine.AudienceGrowth(ctx, aq, period(q), q.Interval)
-}
-
-func (d *Datasource) buyers(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
-	var bq analytics.BuyersQuery
-	if err := decode(q, &bq); err != nil {
-		return nil, err
-	}
-	return d.engine.Buyers(ctx, bq, period(q), q.Interval)
-}
-
-func (d *Datasource) customers(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
-	var cq analytics.CustomersQuery
-	if err := decode(q, &cq); err != nil {
-		return nil, err
-	}
-	return d.engine.Customers(ctx, cq, period(q), q.Interval)
-}
-
-func (d *Datasource) customerEvents(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
-	var eq analytics.EventsQuery
-	if err := decode(q, &eq); err != nil {
-		return nil, err
-	}
-	return d.engine.CustomerEvents(ctx, eq, period(q), q.Interval)
-}
-
-func (d *Datasource) followers(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
-	var fq analytics.FollowersQuery
-	if err := decode(q, &fq); err != nil {
-		return nil, err
-	}
-	return d.engine.Followers(ctx, fq, period(q), q.Interval)
-}
-
-func (d *Datasource) variables(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
-	var lq analytics.ListQuery
-	if err := decode(q, &lq); err != nil {
-		return nil, err
-	}
-	return d.engine.ListFrame(ctx, lq, period(q))
-}
-
-func (d *Datasource) segments(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
-	var sq analytics.SegmentsQuery
-	if err := decode(q, &sq); err != nil {
-		return nil, err
-	}
-	return d.engine.Segments(ctx, sq, period(q))
-}
-
-func (d *Datasource) clv(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
-	var cq analytics.CLVQuery
-	if err := decode(q, &cq); err != nil {
-		return nil, err
-	}
-	return d.engine.CLV(ctx, cq, period(q))
-}
-
-func (d *Datasource) valueBands(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
-	var vq analytics.ValueBandsQuery
-	if err := decode(q, &vq); err != nil {
-		return nil, err
-	}
-	return d.engine.ValueBands(ctx, vq, period(q))
-}
-
-func (d *Datasource) personas(ctx context.Context, q backend.DataQuery) (data.Frames, error) {
-	var pq analytics.PersonasQuery
-	if err := decode(q, &pq); err != nil {
-		return nil, err
-	}
-	return d.engine.Personas(ctx, pq, period(q))
 }
