@@ -42,7 +42,11 @@ const (
 var audienceStateValues = []string{"new", "active", "slipping away", "lost"}
 
 var (
-	audienceStatesSQL = statementTwoWays("audience_states")
+	// audienceStatesSQL counts the states at instants within audienceWideSpan of the first one;
+	// audienceStatesWideSQL at instants further apart (the two differ only in where the history
+	// form tests the customers rows; audience_states.sql says why).
+	audienceStatesSQL     = expandTwoWays("audience_states", audienceStatesForm{})
+	audienceStatesWideSQL = expandTwoWays("audience_states", audienceStatesForm{Wide: true})
 	// audienceProductsSQL is the popular-products statement of each dimension.
 	audienceProductsSQL = func() map[string]twoWays {
 		out := map[string]twoWays{}
@@ -71,6 +75,12 @@ func (e *Engine) AudienceGrowth(ctx context.Context, q AudienceQuery, p Period, 
 	return nil, invalidf("audience growth: unknown view %q: use states, active_history, overview or popular_products", q.View)
 }
 
+// audienceStatesForm is the template data of audience_states.sql.
+type audienceStatesForm struct{ Wide bool }
+
+// audienceWideSpan is the span of instants (first to last) beyond which audienceStatesWideSQL runs.
+const audienceWideSpan = 92 * 24 * time.Hour
+
 // audienceStatesAt counts the customers of each audience state as of each instant (ascending):
 // out[state][i] as of instants[i]. One statement, whatever the number of instants.
 func (e *Engine) audienceStatesAt(ctx context.Context, instants []time.Time) (map[string][]int64, string, error) {
@@ -88,9 +98,13 @@ func (e *Engine) audienceStatesAt(ctx context.Context, instants []time.Time) (ma
 	for _, s := range audienceStateValues {
 		deltas[s] = make([]int64, n)
 	}
+	stmt := audienceStatesSQL
+	if n > 0 && instants[n-1].Sub(instants[0]) > audienceWideSpan {
+		stmt = audienceStatesWideSQL
+	}
 	var sql string
 	err := e.db.Read(ctx, func(tx database.Tx) error {
-		rs, ran, err := e.queryKept(ctx, tx, audienceStatesSQL, instants, newFroms, e.shop.AtRiskDays, e.shop.LapsedDays)
+		rs, ran, err := e.queryKept(ctx, tx, stmt, instants, newFroms, e.shop.AtRiskDays, e.shop.LapsedDays)
 		sql = ran
 		if err != nil {
 			return err

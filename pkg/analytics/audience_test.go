@@ -92,6 +92,39 @@ func TestAudienceGrowthFixture(t *testing.T) {
 		}
 	})
 
+	// The 14 monthly instants above span more than 92 days, so the history form tests the
+	// customers rows once after its union (audienceStatesWideSQL); ranges of three months run the
+	// form that tests them in each part. Both must give the hand-counted table.
+	t.Run("states of narrow ranges", func(t *testing.T) {
+		want := map[string][]int64{
+			"new":           {1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0},
+			"active":        {1, 2, 2, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1},
+			"slipping_away": {0, 0, 0, 0, 0, 1, 2, 3, 3, 3, 3, 3, 1, 1},
+			"lost":          {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3},
+		}
+		wide := first(t)(e.AudienceGrowth(ctx, analytics.AudienceQuery{Bucket: "month"}, p, 0))
+		if !contains(wide.Meta.ExecutedQueryString, "c.customer_id = u.customer_id") {
+			t.Error("14 months: not the form that tests the customers after the union")
+		}
+		for k := 0; k < 14; k += 3 {
+			to := month(2025, time.Month(k+4))
+			if k+3 > 14 {
+				to = p.To
+			}
+			f := first(t)(e.AudienceGrowth(ctx, analytics.AudienceQuery{Bucket: "month"}, analytics.Period{From: month(2025, time.Month(k+1)), To: to}, 0))
+			if contains(f.Meta.ExecutedQueryString, "c.customer_id = u.customer_id") {
+				t.Errorf("range from E%d: the wide form for three months", k+1)
+			}
+			n := min(3, 14-k)
+			if f.Rows() != n {
+				t.Fatalf("range from E%d: %d bucket ends, want %d", k+1, f.Rows(), n)
+			}
+			for col, w := range want {
+				wantColumn(t, f, col, ints(w[k:k+n]...))
+			}
+		}
+	})
+
 	t.Run("the last bucket end is the breakdown by audience state", func(t *testing.T) {
 		b := first(t)(e.Segments(ctx, analytics.SegmentsQuery{Dimension: "audience_state"}, p))
 		wantColumn(t, b, "audience_state", []any{"new", "active", "slipping away", "lost", "lead"})
