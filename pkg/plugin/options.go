@@ -52,7 +52,7 @@ func unknownKeys(raw json.RawMessage, known map[string]string) []string {
 	var out []string
 	for k := range m {
 		lk := strings.ToLower(k)
-		if _, ok := known[lk]; ok || isGrafanaKey(lk) {
+		if _, ok := known[lk]; ok || grafanaKeySet[lk] {
 			continue
 		}
 		out = append(out, k)
@@ -61,14 +61,14 @@ func unknownKeys(raw json.RawMessage, known map[string]string) []string {
 	return out
 }
 
-func isGrafanaKey(lower string) bool {
-	for _, g := range grafanaKeys {
-		if strings.ToLower(g) == lower {
-			return true
-		}
+// grafanaKeySet is grafanaKeys in lower case, as unknownKeys compares them.
+var grafanaKeySet = func() map[string]bool {
+	m := make(map[string]bool, len(grafanaKeys))
+	for _, k := range grafanaKeys {
+		m[strings.ToLower(k)] = true
 	}
-	return false
-}
+	return m
+}()
 
 // unknownOptionsNotice is the warning a query with unknown keys answers along with its frames:
 // which keys were ignored and what the query type's options are.

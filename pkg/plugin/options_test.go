@@ -1,7 +1,9 @@
 package plugin
 
 import (
+	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -83,5 +85,54 @@ func TestUnknownOptionsNotice(t *testing.T) {
 	// No frame: an empty one of the query carries the notice.
 	if out := withNotice(nil, "B", one); len(out) != 1 || out[0].RefID != "B" || len(out[0].Meta.Notices) != 1 {
 		t.Errorf("no frame: %v", out)
+	}
+}
+
+// TestEditorOptionsAreKnown: every option the query editor writes for a view (src/types.ts,
+// QUERY_TYPES: each type's `value` at four spaces, its views' `options` lists) is an option of
+// that query type here, so no query the editor builds answers the unknown-option warning.
+func TestEditorOptionsAreKnown(t *testing.T) {
+	src, err := os.ReadFile("../../src/types.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(src)
+	start := strings.Index(text, "export const QUERY_TYPES")
+	if start < 0 {
+		t.Fatal("src/types.ts has no QUERY_TYPES")
+	}
+	typeRE := regexp.MustCompile(`^    value: '([a-z_]+)',$`)
+	optionsRE := regexp.MustCompile(`^\s+options: \[(.*)\],$`)
+	types := (&Datasource{}).queryTypes()
+	seen := map[string]int{}
+	current := ""
+	for _, line := range strings.Split(text[start:], "\n") {
+		if m := typeRE.FindStringSubmatch(line); m != nil {
+			current = m[1]
+			if _, ok := types[current]; !ok {
+				break // past QUERY_TYPES (the variable lists follow)
+			}
+			seen[current] = 0
+			continue
+		}
+		m := optionsRE.FindStringSubmatch(line)
+		if m == nil || current == "" {
+			continue
+		}
+		seen[current]++
+		for _, o := range strings.Split(m[1], ",") {
+			o = strings.Trim(strings.TrimSpace(o), "'")
+			if o == "" {
+				continue
+			}
+			if _, ok := types[current].keys[strings.ToLower(o)]; !ok {
+				t.Errorf("%s: the editor writes option %q, which the backend does not read", current, o)
+			}
+		}
+	}
+	for name := range types {
+		if name != "variables" && seen[name] == 0 {
+			t.Errorf("%s: no views with options found in src/types.ts", name)
+		}
 	}
 }
